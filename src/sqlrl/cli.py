@@ -1,0 +1,63 @@
+"""The `sqlrl` command line. Each command group registers itself from its own module."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from sqlrl import __version__
+from sqlrl.errors import UserError
+
+# (command, module, help). A module exposes `add_parser(subparsers)` which registers its
+# command(s) and sets `func` on the parser; imports are deferred so `sqlrl --help` is fast.
+COMMANDS = [
+    ("train", "sqlrl.train.cli", "GRPO training from a recipe"),
+    ("sft", "sqlrl.train.cli", "supervised warm start on gold SQL"),
+    ("eval", "sqlrl.eval.cli", "execution accuracy of a model or a predictions file"),
+    ("infer", "sqlrl.eval.cli", "answer questions with a model"),
+    ("export", "sqlrl.train.cli", "merge a LoRA checkpoint into a full model"),
+    ("data", "sqlrl.data.cli", "inspect, check and preview datasets"),
+    ("sql", "sqlrl.sql.cli", "run and compare SQL in the sandbox"),
+    ("models", "sqlrl.models", "pull and list cached models"),
+    ("config", "sqlrl.config", "show a resolved recipe"),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sqlrl",
+        description="Fine-tune language models for text-to-SQL with GRPO and execution rewards.",
+    )
+    parser.add_argument("--version", action="version", version=f"sqlrl {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for user errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, module, help_text in COMMANDS:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as e:
+            if e.name and e.name.startswith("sqlrl"):
+                continue  # command not built yet
+            raise
+        getattr(mod, f"add_{name}_parser", getattr(mod, "add_parser", None))(sub, name, help_text)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except UserError as e:
+        if args.debug:
+            raise
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
