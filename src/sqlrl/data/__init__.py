@@ -1,0 +1,1 @@
+"""Datasets for text-to-SQL: loaders, schema rendering and the bundled demo data."""

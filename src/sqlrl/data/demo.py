@@ -1,0 +1,83 @@
+"""The bundled demo data: three small SQLite databases and 162 questions, CC0.
+
+The databases ship as readable SQL text (`demo/<db>.sql`); on first use they are built into
+`$SQLRL_HOME/data/demo/<db>/<db>.sqlite` (default `~/.cache/sqlrl`). A build writes a
+temporary file and renames it, so a reader never sees half a database and two processes
+building at once do no harm. The SHA-256 of the source is stored beside the database and a
+changed source is rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from sqlrl.errors import UserError
+
+SOURCE_DIR = Path(__file__).resolve().parent / "demo"
+QUESTIONS_FILE = SOURCE_DIR / "questions.json"
+SPLITS = ("train", "test")
+
+
+def sqlrl_home() -> Path:
+    """The cache root: $SQLRL_HOME, else ~/.cache/sqlrl."""
+    return Path(os.environ.get("SQLRL_HOME") or Path.home() / ".cache" / "sqlrl").expanduser()
+
+
+def demo_db_ids() -> list[str]:
+    """Names of the bundled databases (one per `demo/<db>.sql`)."""
+    return sorted(p.stem for p in SOURCE_DIR.glob("*.sql"))
+
+
+def _build(source: Path, target: Path, digest: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        con = sqlite3.connect(tmp)
+        try:
+            con.executescript(source.read_text(encoding="utf-8"))
+            con.commit()
+        except sqlite3.Error as e:
+            raise UserError(f"{source}: the demo SQL does not execute ({e}); fix the file.") from e
+        finally:
+            con.close()
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    hash_file = target.with_suffix(".sha256")
+    tmp_hash = hash_file.with_name(f".{hash_file.name}.{os.getpid()}.tmp")
+    tmp_hash.write_text(digest + "\n")
+    os.replace(tmp_hash, hash_file)
+
+
+def demo_db_path(db_id: str, home: Path | None = None) -> Path:
+    """Path of one demo database, building it first if it is missing or out of date."""
+    source = SOURCE_DIR / f"{db_id}.sql"
+    if not source.is_file():
+        raise UserError(f"no demo database named {db_id!r}; known: {', '.join(demo_db_ids())}.")
+    target = (home or sqlrl_home()) / "data" / "demo" / db_id / f"{db_id}.sqlite"
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    hash_file = target.with_suffix(".sha256")
+    current = hash_file.read_text().strip() if hash_file.is_file() else None
+    if not target.is_file() or current != digest:
+        _build(source, target, digest)
+    return target
+
+
+def ensure_demo_databases(home: Path | None = None) -> dict[str, Path]:
+    """Build (if needed) every demo database; returns {db_id: path}."""
+    return {db_id: demo_db_path(db_id, home) for db_id in demo_db_ids()}
+
+
+def demo_questions(split: str | None = None) -> list[dict]:
+    """The demo items `{id, db_id, question, query, difficulty, split}`, optionally one split."""
+    if split is not None and split not in SPLITS:
+        raise UserError(f"demo has splits {', '.join(SPLITS)}, not {split!r}.")
+    items = json.loads(QUESTIONS_FILE.read_text(encoding="utf-8"))
+    return [it for it in items if split is None or it["split"] == split]
