@@ -1,0 +1,123 @@
+"""Rewards judged by executing the prediction: execution, executable, row_f1, answer_check.
+
+All of them get their verdicts from `judge.verdicts` (one batched sandbox call per step, shared
+through a memo), so using several of them in one preset executes each distinct query once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from sqlrl.rewards.format import full_format, tags_for
+from sqlrl.rewards.judge import verdicts
+from sqlrl.rewards.prediction import Prediction, predictions
+from sqlrl.rewards.registry import register
+from sqlrl.rewards.sqlcheck import syntax_ok
+
+
+@register("execution", lowest=0.0, highest=1.0, strict=True, format_required=False,
+          summary="1 when the result matches the gold result under the comparison mode, else 0")
+def make_execution(template, mode, timeout, strict, format_required):
+    tags = tags_for(template)
+
+    def score(texts, cols):
+        preds = predictions("execution", texts, template, strict)
+        if format_required:  # SkyRL: an answer outside the required format is not judged at all
+            preds = [p if p.ok and full_format(p.text, tags) else Prediction(p.text, None, "no_sql") for p in preds]
+        out = []
+        for p, v in zip(preds, verdicts(preds, cols, mode, timeout)):
+            if v is None:
+                out.append(0.0)
+            elif not v.gold.ok:
+                out.append(None)  # the gold query fails: the reward does not apply
+            else:
+                out.append(1.0 if v.match else 0.0)
+        return out
+
+    return score
+
+
+@register("executable", lowest=0.0, highest=1.0, strict=True,
+          summary="1 when the SQL runs without error in the sandbox, else 0")
+def make_executable(template, mode, timeout, strict):
+    def score(texts, cols):
+        preds = predictions("executable", texts, template, strict)
+        return [1.0 if v is not None and v.pred.ok else 0.0 for v in verdicts(preds, cols, mode, timeout)]
+
+    return score
+
+
+def _row_key(row) -> tuple:
+    # floats that differ only in representation noise count as the same value
+    return tuple(round(x, 6) if isinstance(x, float) else x for x in row)
+
+
+def row_f1_of(gold_rows, pred_rows) -> float:
+    """Row-level F1 between two result sets, rows compared as multisets of tuples."""
+    gold, pred = Counter(map(_row_key, gold_rows)), Counter(map(_row_key, pred_rows))
+    if not gold and not pred:
+        return 1.0
+    common = sum((gold & pred).values())
+    if common == 0:
+        return 0.0
+    precision, recall = common / sum(pred.values()), common / sum(gold.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+@register("row_f1", lowest=0.0, highest=1.0, strict=True,
+          summary="F1 of predicted vs gold result rows (1 on a match, 0 on error)")
+def make_row_f1(template, mode, timeout, strict):
+    def score(texts, cols):
+        preds = predictions("row_f1", texts, template, strict)
+        out = []
+        for v in verdicts(preds, cols, mode, timeout):
+            if v is None or not v.pred.ok:
+                out.append(0.0)
+            elif not v.gold.ok:
+                out.append(None)
+            elif v.match:
+                out.append(1.0)  # the comparison mode (e.g. column permutation) already said equal
+            else:
+                out.append(row_f1_of(v.gold.rows or [], v.pred.rows or []))
+        return out
+
+    return score
+
+
+def normalize_sql(sql: str) -> str:
+    """SQL text up to whitespace, letter case and a trailing semicolon."""
+    return re.sub(r"\s+", " ", sql).strip().rstrip(";").strip().lower()
+
+
+@register("answer_check", lowest=-1.0, highest=3.0, strict=True,
+          exact=3.0, close=1.5, wrong=-0.5, error=-1.0,
+          summary="reasoning-tags answer check: 3 result match, 1.5 same SQL up to space/case, "
+                  "-0.5 runs but wrong, -1 error or no SQL")
+def make_answer_check(template, mode, timeout, strict, exact, close, wrong, error):
+    def score(texts, cols):
+        preds = predictions("answer_check", texts, template, strict)
+        golds = cols.get("gold_sql") or [None] * len(preds)
+        has_db = "db_path" in cols and all(cols["db_path"])
+        vs = verdicts(preds, cols, mode, timeout) if has_db else [None] * len(preds)
+        out = []
+        for p, gold, v in zip(preds, golds, vs):
+            if not p.ok:
+                out.append(error)
+            elif v is not None:  # judged on execution, where a database exists
+                if v.pred.ok and v.gold.ok and v.match:
+                    out.append(exact)
+                elif gold and normalize_sql(p.sql) == normalize_sql(gold):
+                    out.append(close)
+                else:
+                    out.append(wrong if v.pred.ok else error)
+            else:  # no database: the recipe's text comparison
+                if gold is not None and p.sql == gold.strip():
+                    out.append(exact)
+                elif gold is not None and normalize_sql(p.sql) == normalize_sql(gold):
+                    out.append(close)
+                else:
+                    out.append(wrong if syntax_ok(p.sql) else error)
+        return out
+
+    return score
