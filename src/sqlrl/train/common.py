@@ -1,0 +1,98 @@
+"""What GRPO and SFT runs share: checks before loading, the model, LoRA, the output directory."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from sqlrl import config as cfgmod
+from sqlrl.config import RunConfig
+from sqlrl.errors import UserError
+
+
+def has_cuda() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def check_before_loading(cfg: RunConfig, resume: bool) -> Path:
+    """Fail fast, before any model is loaded, on settings that cannot work here."""
+    out = Path(cfg.output_dir)
+    if not has_cuda():
+        if cfg.model.load_in_4bit:
+            raise UserError("model.load_in_4bit=true (QLoRA) needs a CUDA GPU and bitsandbytes; this machine has none. "
+                            "Set model.load_in_4bit=false to train in full precision on CPU.")
+        for key in ("bf16", "fp16", "use_vllm"):
+            if cfg.training.get(key):
+                raise UserError(f"training.{key}=true needs a CUDA GPU; this machine has none. Set training.{key}=false.")
+    previous = out / "config.yaml"
+    if previous.is_file() and not resume:
+        old = cfgmod.yaml.safe_load(previous.read_text()) or {}
+        if any(out.glob("checkpoint-*")) or old.get("recipe") != cfg.recipe:
+            raise UserError(f"output directory {out} already holds a run (recipe '{old.get('recipe')}'). "
+                            f"Pass --resume to continue it, or choose another output_dir=... .")
+    if resume and not any(out.glob("checkpoint-*")):
+        raise UserError(f"--resume: no checkpoint-* directory in {out} to resume from.")
+    return out
+
+
+def training_defaults(cfg: RunConfig) -> dict:
+    """TRL config values that differ from TRL's own defaults on this kind of machine; the recipe wins."""
+    cuda = has_cuda()
+    defaults = {
+        "output_dir": cfg.output_dir,
+        "bf16": cuda,
+        "report_to": ["tensorboard"],
+        "logging_steps": 1,
+        "save_strategy": "steps",
+        "save_steps": 50,
+        "save_total_limit": 3,
+        "seed": cfg.data.seed,
+    }
+    return {**defaults, **cfg.training}
+
+
+def load_model_and_tokenizer(cfg: RunConfig):
+    import torch
+
+    from sqlrl.models import load_model, load_tokenizer
+
+    tokenizer = load_tokenizer(cfg.model.name)
+    if cfg.model.load_in_4bit:
+        from transformers import AutoModelForCausalLM, BitsAndBytesConfig
+
+        from sqlrl.models import resolve
+
+        quant = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4",
+                                   bnb_4bit_compute_dtype=torch.bfloat16, bnb_4bit_use_double_quant=True)
+        model = AutoModelForCausalLM.from_pretrained(resolve(cfg.model.name), quantization_config=quant)
+    else:
+        model = load_model(cfg.model.name, dtype=cfg.model.dtype)
+    model.train()
+    return model, tokenizer
+
+
+def peft_config(cfg: RunConfig):
+    if not cfg.model.lora:
+        return None
+    from peft import LoraConfig
+
+    return LoraConfig(r=cfg.model.lora_r, lora_alpha=cfg.model.lora_alpha, lora_dropout=cfg.model.lora_dropout,
+                      target_modules=cfg.model.lora_target_modules, task_type="CAUSAL_LM")
+
+
+def write_model_card(cfg: RunConfig, out: Path, metrics: dict, started: float) -> None:
+    """A short README in the output dir: what was trained on what, how, and what came out."""
+    lines = [
+        f"# {Path(out).name}", "",
+        f"Trained with sqlrl ({cfg.trainer.upper()}) from recipe `{cfg.recipe}`.", "",
+        f"- base model: `{cfg.model.name}`" + (f" + LoRA r={cfg.model.lora_r} alpha={cfg.model.lora_alpha}" if cfg.model.lora else ""),
+        f"- data: `{cfg.data.dataset}` split `{cfg.data.split}`, schema `{cfg.data.schema_format}`, template `{cfg.data.template}`",
+        f"- reward: preset `{cfg.reward.preset}` weights {cfg.reward.weights or 'preset defaults'}, comparison `{cfg.reward.mode}`"
+        if cfg.trainer == "grpo" else "- objective: next-token loss on the gold SQL answer",
+        f"- wall-clock: {time.time() - started:.0f} s", "",
+        "Resolved config: `config.yaml`. Final metrics:", "", "```json", json.dumps(metrics, indent=2, default=str), "```", "",
+    ]
+    (Path(out) / "README.md").write_text("\n".join(lines))
