@@ -1,0 +1,40 @@
+# sqlrl: `make demo` sets everything up and runs the quick-start job; `make test` runs the tests.
+PYTHON ?= python3
+VENV ?= .venv
+# The CPU build of torch, installed first so nothing pulls the multi-GB CUDA wheels.
+# On a GPU machine: make install TORCH_SPEC=torch
+TORCH_SPEC ?= torch==2.13.0
+EXTRAS ?= dev
+BIN = $(VENV)/bin
+DEMO_DIR ?= runs/demo
+
+.PHONY: install demo test test-slow bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q "$(TORCH_SPEC)"
+	$(BIN)/python -m pip install -q -e ".[$(EXTRAS)]"
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	$(BIN)/sqlrl models pull
+	rm -rf $(DEMO_DIR)
+	$(BIN)/sqlrl eval --model default --dataset demo --split test --out $(DEMO_DIR)/eval-before
+	$(BIN)/sqlrl train --recipe demo --output-dir $(DEMO_DIR)
+	$(BIN)/sqlrl eval --model $(DEMO_DIR)/final --dataset demo --split test --out $(DEMO_DIR)/eval-after
+	$(BIN)/sqlrl eval compare $(DEMO_DIR)/eval-before $(DEMO_DIR)/eval-after
+
+test: install
+	$(BIN)/python -m pytest -q
+
+test-slow: install
+	$(BIN)/python -m pytest -q -m slow
+
+bench: install
+	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) runs build *.egg-info
