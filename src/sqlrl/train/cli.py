@@ -64,7 +64,7 @@ def _cmd_export(args) -> int:
 
 
 def _add_run_parser(subparsers, name, help_text, trainer):
-    p = subparsers.add_parser(name, help=help_text, description=f"{help_text.capitalize()}. Writes checkpoints, "
+    p = subparsers.add_parser(name, help=help_text, description=f"{help_text[0].upper() + help_text[1:]}. Writes checkpoints, "
                               "TensorBoard logs, the resolved config.yaml and a model card to the output directory.")
     cfgmod.add_recipe_arguments(p)
     p.add_argument("--output-dir", "-o", help="output directory (config: output_dir)")

