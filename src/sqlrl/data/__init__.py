@@ -1,1 +1,143 @@
-"""Datasets for text-to-SQL: loaders, schema rendering and the bundled demo data."""
+"""Datasets for text-to-SQL: loaders, schema rendering and the bundled demo data.
+
+    from sqlrl.data import load_dataset
+    ds = load_dataset("spider", "dev", schema_format="compact")
+
+Every dataset becomes rows with the same columns: ``id, db_id, db_path, question, gold_sql,
+evidence, difficulty, schema`` plus ``dataset``, ``schema_truncated`` and ``db_source``
+("original", or "built_from_context" for sql-create-context items with no database).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+
+from sqlrl.data.records import InvalidItem, Skipped
+from sqlrl.errors import UserError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """A dataset family: its loader module, splits and default folder under shared/data."""
+
+    module: str
+    splits: tuple[str, ...]
+    shared_name: str | None  # folder under ../shared/data; None: needs no data_dir
+
+
+DATASETS: dict[str, DatasetSpec] = {
+    "demo": DatasetSpec("sqlrl.data.demo", ("train", "test"), None),
+    "spider": DatasetSpec("sqlrl.data.spider", ("train", "dev"), "spider"),
+    "bird": DatasetSpec("sqlrl.data.bird", ("dev", "train"), "bird"),
+    "sql_create_context": DatasetSpec(
+        "sqlrl.data.create_context", ("train", "val"), "sql_create_context_spider"),
+    "kaggledbqa": DatasetSpec("sqlrl.data.kaggledbqa", ("test", "fewshot", "all"), "kaggledbqa"),
+    "jsonl": DatasetSpec("sqlrl.data.jsonl", (), None),  # the split is the file path
+}
+
+
+def _repo_root() -> Path | None:
+    for parent in Path(__file__).resolve().parents:
+        if (parent / "pyproject.toml").is_file():
+            return parent
+    return None
+
+
+def default_data_dir(name: str) -> Path | None:
+    """$SQLRL_DATA_DIR/<name> if set, else <repo root>/../shared/data/<folder>."""
+    spec = DATASETS[name]
+    if spec.shared_name is None:
+        return None
+    if os.environ.get("SQLRL_DATA_DIR"):
+        return Path(os.environ["SQLRL_DATA_DIR"]).expanduser() / name
+    root = _repo_root()
+    base = (root.parent if root else Path.cwd().parent) / "shared" / "data"
+    return base / spec.shared_name
+
+
+def load_examples(name: str, split: str, data_dir: str | Path | None = None,
+                  limit: int | None = None, skip_invalid: bool = False, **kw) -> tuple[list[dict], Skipped]:
+    """Raw rows (without schema text) and the items skipped as invalid."""
+    if name not in DATASETS:
+        raise UserError(f"unknown dataset {name!r}; known: {', '.join(DATASETS)}.")
+    spec = DATASETS[name]
+    if spec.splits and split not in spec.splits:
+        raise UserError(f"dataset {name!r} has splits {', '.join(spec.splits)}, not {split!r}.")
+    data_dir = Path(data_dir).expanduser() if data_dir else default_data_dir(name)
+    if data_dir is not None and name != "jsonl" and not data_dir.is_dir():
+        raise UserError(
+            f"data folder for {name!r} not found: {data_dir}. Pass data_dir= (--data-dir) or set "
+            "SQLRL_DATA_DIR to a folder holding <dataset>/ subfolders.")
+    skipped = Skipped()
+    rows = import_module(spec.module).load(split, data_dir, skipped, skip_invalid=skip_invalid, **kw)
+    if limit is not None:
+        rows = rows[:limit]
+    for r in rows:
+        r.setdefault("db_source", "original")
+        r["dataset"] = name
+    if skipped:
+        log.warning("%s/%s: %s", name, split, skipped.summary())
+    return rows, skipped
+
+
+def column_comments(name: str, db_path: str, data_dir: Path | None) -> dict:
+    """Column descriptions the dataset ships, for the omnisql schema format."""
+    if name == "bird":
+        from sqlrl.data.bird import column_comments as bird_comments
+
+        return bird_comments(Path(db_path))
+    if name == "kaggledbqa" and data_dir is not None:
+        from sqlrl.data.kaggledbqa import column_comments as kaggle_comments
+
+        return kaggle_comments(data_dir, Path(db_path).stem)
+    return {}
+
+
+def add_schemas(rows: list[dict], schema_format: str = "compact", max_schema_tokens: int | None = None,
+                tokenizer=None, data_dir: Path | None = None, example_values: int = 3) -> list[dict]:
+    """Fill `schema` and `schema_truncated` in place, rendering each database once."""
+    from sqlrl.data.schema import render_schema_info
+
+    cache = {}
+    for r in rows:
+        key = r["db_path"]
+        if key not in cache:
+            comments = column_comments(r["dataset"], key, data_dir) if schema_format == "omnisql" else None
+            cache[key] = render_schema_info(
+                key, schema_format, max_schema_tokens, tokenizer,
+                comments=comments, example_values=example_values)
+        r["schema"] = cache[key].text
+        r["schema_truncated"] = cache[key].truncated
+    return rows
+
+
+def load_dataset(name: str, split: str, data_dir: str | Path | None = None,
+                 schema_format: str = "compact", limit: int | None = None,
+                 skip_invalid: bool = False, **kw):
+    """Load a text-to-SQL dataset split as a HF `datasets.Dataset`.
+
+    `name` is one of DATASETS; for "jsonl" the split is the file path. `schema_format` is
+    one of compact / ddl / ddl_keys / omnisql. Extra keywords: `max_schema_tokens` and
+    `tokenizer` (token budget for the schema), `example_values` (omnisql), and loader
+    options (`spider_dir`, `from_context` for sql_create_context; `db_dir` for jsonl).
+    Invalid items raise a UserError naming file, line and field, unless `skip_invalid`.
+    """
+    from datasets import Dataset
+
+    render = {k: kw.pop(k) for k in ("max_schema_tokens", "tokenizer", "example_values") if k in kw}
+    rows, _ = load_examples(name, split, data_dir, limit, skip_invalid, **kw)
+    if not rows:
+        raise UserError(f"dataset {name!r} split {split!r} has no usable items.")
+    resolved = Path(data_dir).expanduser() if data_dir else default_data_dir(name)
+    add_schemas(rows, schema_format, data_dir=resolved, **render)
+    return Dataset.from_list(rows)
+
+
+__all__ = ["DATASETS", "DatasetSpec", "InvalidItem", "load_dataset", "load_examples", "add_schemas",
+           "default_data_dir"]

@@ -81,3 +81,20 @@ def demo_questions(split: str | None = None) -> list[dict]:
         raise UserError(f"demo has splits {', '.join(SPLITS)}, not {split!r}.")
     items = json.loads(QUESTIONS_FILE.read_text(encoding="utf-8"))
     return [it for it in items if split is None or it["split"] == split]
+
+
+def load(split: str, data_dir=None, skipped=None, skip_invalid: bool = False, **_) -> list[dict]:
+    """Rows of one demo split (the loader behind `load_dataset("demo", split)`)."""
+    paths = ensure_demo_databases()
+    return [
+        {
+            "id": it["id"],
+            "db_id": it["db_id"],
+            "db_path": str(paths[it["db_id"]].resolve()),
+            "question": it["question"],
+            "gold_sql": it["query"],
+            "evidence": "",
+            "difficulty": it["difficulty"],
+        }
+        for it in demo_questions(split)
+    ]

@@ -1,0 +1,62 @@
+"""KaggleDBQA (Lee et al., 2021): `examples/<db>{,_fewshot,_test}.json`,
+`databases/<db>/<db>.sqlite`, `KaggleDBQA_tables.json` (column descriptions)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlrl.data.hardness import spider_hardness
+from sqlrl.data.records import InvalidItem, Skipped, get_text, iter_json_array
+from sqlrl.errors import UserError
+
+SPLITS = ("test", "fewshot", "all")
+_SUFFIX = {"test": "_test", "fewshot": "_fewshot", "all": ""}
+
+
+def column_comments(data_dir: Path, db_id: str) -> dict:
+    """{(table, column): description} from KaggleDBQA_tables.json."""
+    path = data_dir / "KaggleDBQA_tables.json"
+    if not path.is_file():
+        return {}
+    for entry in json.loads(path.read_text(encoding="utf-8")):
+        if entry.get("db_id") != db_id:
+            continue
+        tables = entry["table_names_original"]
+        return {
+            (tables[t], col): desc
+            for (t, col), desc in zip(entry["column_names_original"], entry.get("column_descriptions", []))
+            if t >= 0 and desc
+        }
+    return {}
+
+
+def load(split: str, data_dir: Path, skipped: Skipped, skip_invalid: bool = False, **_) -> list[dict]:
+    """Rows of one KaggleDBQA split over every database with an examples file."""
+    ex_dir = data_dir / "examples"
+    db_ids = sorted(p.name[: -len("_test.json")] for p in ex_dir.glob("*_test.json"))
+    if not db_ids:
+        raise UserError(f"no KaggleDBQA examples found: expected {ex_dir}/<db>_test.json files.")
+    rows = []
+    for db_id in db_ids:
+        path = ex_dir / f"{db_id}{_SUFFIX[split]}.json"
+        db_path = data_dir / "databases" / db_id / f"{db_id}.sqlite"
+        for i, (line, item) in enumerate(iter_json_array(path)):
+            try:
+                if not db_path.is_file():
+                    raise InvalidItem(path, line, "db_id", f"no database for {db_id!r} (expected {db_path})")
+                gold = get_text(item, ("query", "sql"), path, line)
+                rows.append({
+                    "id": f"kaggledbqa-{split}-{db_id}-{i}",
+                    "db_id": db_id,
+                    "db_path": str(db_path.resolve()),
+                    "question": get_text(item, "question", path, line),
+                    "gold_sql": gold,
+                    "evidence": "",
+                    "difficulty": spider_hardness(gold),
+                })
+            except InvalidItem as e:
+                if not skip_invalid:
+                    raise
+                skipped.add(e)
+    return rows
