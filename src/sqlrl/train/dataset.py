@@ -44,13 +44,9 @@ def prompt_dataset(cfg: RunConfig, split: str, tokenizer, with_answer: bool = Fa
 
 
 def _sft_pair(messages, template, gold_sql: str) -> dict:
-    """SFT target in the same format GRPO samples: the assistant prefix stays in the prompt, the rest is the completion."""
-    answer = template.ideal_answer(gold_sql) if hasattr(template, "ideal_answer") else f"```sql\n{gold_sql}\n```"
-    prefix = template.prefix
-    if prefix and not answer.startswith(prefix):
-        raise UserError(f"template '{template.name}': its ideal answer does not start with its prefix {prefix!r}.")
-    prompt = messages[:-1] if prefix else messages
-    return {"prompt": prompt, "completion": [{"role": "assistant", "content": answer}]}
+    """SFT target in the format GRPO samples: the whole ideal assistant turn, prefix included, as the completion."""
+    prompt = messages[:-1] if template.prefix else messages
+    return {"prompt": prompt, "completion": [{"role": "assistant", "content": template.answer(gold_sql)}]}
 
 
 def _prompt_tokens(tokenizer, messages) -> int:
