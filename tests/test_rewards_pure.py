@@ -12,9 +12,6 @@ from sqlrl.rewards.sqlcheck import classify, statement_count
 from sqlrl.rewards.sqlr1 import length_reward, parse_response
 from sqlrl.rewards.structure import jaccard, parts
 
-THINK = ("<think>", "</think>", "<answer>", "</answer>")
-
-
 @pytest.mark.parametrize("sql,kind", [
     ("SELECT name FROM singer", "ok"),
     ("SELECT name FROM singer;", "ok"),
@@ -65,15 +62,16 @@ def test_normalize_sql():
 
 
 def test_format_helpers():
-    good = "<think>plan</think>\n<answer>SELECT 1</answer>\n"
-    assert full_format(good, THINK)
-    assert not full_format("<think>plan</think><answer>SELECT 1</answer> trailing", THINK)
-    assert not full_format("<answer>SELECT 1</answer><think>x</think>", THINK)
-    assert not full_format("<think>a</think><think>b</think><answer>SELECT 1</answer>", THINK)
-    assert not full_format("<think>a</think><answer> </answer>", THINK)
+    good = "<think>plan</think>\n<answer>\n```sql\nSELECT 1\n```\n</answer>\n"
+    assert full_format(good, "arctic")
+    assert full_format(good.replace("</answer>\n", ""), "arctic")  # the stop string may be dropped
+    assert not full_format("<answer>\n```sql\nSELECT 1\n```</answer><think>x</think>", "arctic")
+    assert not full_format("<think>a</think><think>b</think><answer>\n```sql\nSELECT 1\n```</answer>", "arctic")
+    assert not full_format("<think>a</think><answer>SELECT 1</answer>", "arctic")  # no sql block
+    assert full_format("```sql\nSELECT 1\n```", "plain")
     fence = ("```sql", "```")
     assert tag_count("```sql\nSELECT 1\n```", "```", fence) == 1
-    assert full_format("```sql\nSELECT 1\n```", fence)
+    assert tag_count("```sql\nSELECT 1\n```", "```sql", fence) == 1
 
 
 def test_length_score_is_bounded():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from sqlrl.rewards.format import full_format, tags_for
+from sqlrl.rewards.format import full_format
 from sqlrl.rewards.judge import verdicts
 from sqlrl.rewards.prediction import Prediction, predictions
 from sqlrl.rewards.registry import register
@@ -19,12 +19,11 @@ from sqlrl.rewards.sqlcheck import syntax_ok
 @register("execution", lowest=0.0, highest=1.0, strict=True, format_required=False,
           summary="1 when the result matches the gold result under the comparison mode, else 0")
 def make_execution(template, mode, timeout, strict, format_required):
-    tags = tags_for(template)
-
     def score(texts, cols):
         preds = predictions("execution", texts, template, strict)
-        if format_required:  # SkyRL: an answer outside the required format is not judged at all
-            preds = [p if p.ok and full_format(p.text, tags) else Prediction(p.text, None, "no_sql") for p in preds]
+        if format_required:  # SkyRL: an answer outside the exact format is not judged at all
+            preds = [p if p.ok and full_format(p.text, template) else Prediction(p.text, None, "no_sql")
+                     for p in preds]
         out = []
         for p, v in zip(preds, verdicts(preds, cols, mode, timeout)):
             if v is None:

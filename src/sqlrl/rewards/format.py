@@ -1,7 +1,7 @@
 """Rewards judged on the form of the answer: format_exact, format_approx, format_gate, length.
 
-The tags come from the prompt template (`template.tags` when the template defines them, else the
-table below), so a template and its format rewards cannot drift apart. A completion with no SQL
+"Exact format" is the template's own strict extractor (sqlrl.prompts), so a template and its
+format rewards cannot drift apart; the per-tag rewards use the tag table below. A completion with no SQL
 is scored on its form as usual (per-tag credit is what teaches a model the format); a hostile or
 multi-statement answer, or non-text content, gets the reward's lowest value.
 """
@@ -9,30 +9,24 @@ multi-statement answer, or non-text content, gets the reward's lowest value.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-from sqlrl.rewards.prediction import predictions, template
+from sqlrl.rewards.prediction import extract, predictions
 from sqlrl.rewards.registry import register
 
-# Ordered tags of each template's answer format: (reasoning open, reasoning close, answer open,
-# answer close), or (answer open, answer close) when the template has no reasoning section.
-FALLBACK_TAGS = {
+# Ordered tags of each template's answer format (see sqlrl.prompts): (reasoning open, reasoning
+# close, answer open, answer close), or (answer open, answer close) without a reasoning section.
+# `Template.tags` names the tags its lenient extractor reads, which is a different thing.
+FORMAT_TAGS = {
     "plain": ("```sql", "```"),
     "arctic": ("<think>", "</think>", "<answer>", "</answer>"),
     "sqlr1": ("<think>", "</think>", "<answer>", "</answer>"),
-    "reasoning_tags": ("<reasoning>", "</reasoning>", "<sql>", "</sql>"),
+    "reasoning_tags": ("<start_working_out>", "<end_working_out>", "<SOLUTION>", "</SOLUTION>"),
     "skyrl": ("<think>", "</think>", "<solution>", "</solution>"),
 }
 
 
-@lru_cache(maxsize=32)
 def tags_for(template_name: str) -> tuple[str, ...]:
-    """The ordered format tags of a template."""
-    try:
-        tags = getattr(template(template_name), "tags", None)
-    except Exception:  # template module missing or name unknown: the table still defines the format
-        tags = None
-    return tuple(tags) if tags else FALLBACK_TAGS.get(template_name, FALLBACK_TAGS["plain"])
+    """The ordered format tags of a template (plain's fence for templates not listed)."""
+    return FORMAT_TAGS.get(template_name, FORMAT_TAGS["plain"])
 
 
 def tag_count(text: str, tag: str, tags: tuple[str, ...]) -> int:
@@ -43,17 +37,10 @@ def tag_count(text: str, tag: str, tags: tuple[str, ...]) -> int:
     return text.count(tag)
 
 
-def full_format(text: str, tags: tuple[str, ...]) -> bool:
-    """Every tag exactly once, in order, nothing but space outside them, a non-empty answer."""
-    if any(tag_count(text, t, tags) != 1 for t in tags):
-        return False
-    esc = [re.escape(t) for t in tags]
-    if len(tags) == 4:
-        pattern = rf"\s*{esc[0]}.*?{esc[1]}\s*{esc[2]}(.+?){esc[3]}\s*"
-    else:
-        pattern = rf"\s*{esc[0]}(.+?){esc[1]}\s*"
-    m = re.fullmatch(pattern, text, re.S)
-    return bool(m and m.group(1).strip())
+def full_format(text: str | None, template_name: str) -> bool:
+    """The template's exact format: its strict extractor finds an answer (the definition rewards
+    and the SFT targets share, see sqlrl.prompts)."""
+    return extract(text, template_name, strict=True) is not None
 
 
 def reasoning_text(text: str, sql: str | None, tags: tuple[str, ...]) -> str:
@@ -72,14 +59,12 @@ def reasoning_text(text: str, sql: str | None, tags: tuple[str, ...]) -> str:
 _BAD = {"non_text", "hostile", "multiple_statements"}
 
 
-@register("format_exact", lowest=0.0, highest=3.0, strict=True, ok=3.0,
-          summary="3 when the template's tags appear exactly once each, in order, around a non-empty answer")
-def make_format_exact(template, mode, timeout, strict, ok):
-    tags = tags_for(template)
-
+@register("format_exact", lowest=0.0, highest=3.0, ok=3.0,
+          summary="3 when the completion follows the template's exact format (its strict extractor finds the SQL)")
+def make_format_exact(template, mode, timeout, ok):
     def score(texts, cols):
-        preds = predictions("format_exact", texts, template, strict)
-        return [0.0 if p.kind in _BAD or not full_format(p.text, tags) else ok for p in preds]
+        preds = predictions("format_exact", texts, template, strict=True)
+        return [ok if p.ok else 0.0 for p in preds]
 
     return score
 
@@ -102,14 +87,12 @@ def make_format_approx(template, mode, timeout, strict, hit, miss):
     return score
 
 
-@register("format_gate", lowest=-1.0, highest=0.0, strict=True, bad=-1.0,
-          summary="0 when the answer follows the template's format and holds one read-only query, else -1")
-def make_format_gate(template, mode, timeout, strict, bad):
-    tags = tags_for(template)
-
+@register("format_gate", lowest=-1.0, highest=0.0, bad=-1.0,
+          summary="0 when the answer follows the template's exact format and holds one read-only query, else -1")
+def make_format_gate(template, mode, timeout, bad):
     def score(texts, cols):
-        preds = predictions("format_gate", texts, template, strict)
-        return [0.0 if p.ok and full_format(p.text, tags) else bad for p in preds]
+        preds = predictions("format_gate", texts, template, strict=True)
+        return [0.0 if p.ok else bad for p in preds]
 
     return score
 
