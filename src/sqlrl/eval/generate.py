@@ -1,0 +1,120 @@
+"""Batched generation for evaluation and inference: the same prompts and stopping as training.
+
+Speed on a CPU comes from three things (see benchmarks/bench_eval.py):
+- batches of prompts sorted by token length, left-padded, so little compute goes to padding;
+- stopping at the end of the SQL answer (`sqlrl.stopping`), so a batch ends when its answers
+  do rather than at `max_new_tokens`;
+- a batch size large enough to use the cores, small enough that one long answer does not
+  hold many finished ones hostage.
+Greedy batched outputs equal one-by-one outputs (tested): padding is masked and positions
+are derived from the attention mask.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlrl.errors import UserError
+
+
+def render_prompt(tokenizer, template, example: dict) -> str:
+    """The exact prompt text training uses for `example` (chat template applied)."""
+    msgs = template.messages(example)
+    if msgs and msgs[-1].get("role") == "assistant":
+        return tokenizer.apply_chat_template(msgs, tokenize=False, continue_final_message=True)
+    return tokenizer.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
+
+
+def context_limit(model, tokenizer) -> int | None:
+    """Longest sequence the model takes (prompt + answer), if it says."""
+    cfg = getattr(model, "config", None)
+    n = getattr(cfg, "max_position_embeddings", None)
+    tok_n = getattr(tokenizer, "model_max_length", None)
+    if tok_n and tok_n < 10**8:  # tokenizers without a limit report a huge sentinel
+        n = min(n, tok_n) if n else tok_n
+    return n
+
+
+def _seed_all(seed: int) -> None:
+    import torch
+
+    torch.manual_seed(seed)
+
+
+def generate(model, tokenizer, prompts: list[str], *, batch_size: int = 8, max_new_tokens: int = 128,
+             num_samples: int = 1, do_sample: bool = False, temperature: float = 1.0, top_p: float = 1.0,
+             seed: int = 0, sort_by_length: bool = True,
+             on_batch: Callable[[list[int], list[list[str]]], None] | None = None) -> list[list[str] | None]:
+    """Generate `num_samples` continuations for each prompt; returns them in prompt order.
+
+    A prompt that does not fit in the context window with `max_new_tokens` to spare gets
+    None (the caller reports it). `on_batch(indices, texts)` is called after each batch with
+    the prompt indices it covered, for progress and running scores.
+    """
+    import torch
+
+    if batch_size < 1:
+        raise UserError(f"batch size must be at least 1, got {batch_size}.")
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    # The chat template already wrote any BOS/special tokens into the text.
+    encoded = tokenizer(prompts, add_special_tokens=False)["input_ids"]
+    limit = context_limit(model, tokenizer)
+    out: list[list[str] | None] = [None] * len(prompts)
+    todo = [i for i, ids in enumerate(encoded) if limit is None or len(ids) + max_new_tokens <= limit]
+    if sort_by_length:
+        # Longest first: memory peaks at the start, and the progress estimate is pessimistic.
+        todo.sort(key=lambda i: -len(encoded[i]))
+    gen_kwargs = dict(max_new_tokens=max_new_tokens, do_sample=do_sample, num_return_sequences=num_samples,
+                      pad_token_id=tokenizer.pad_token_id)
+    if do_sample:
+        gen_kwargs.update(temperature=temperature, top_p=top_p)
+    else:
+        # Unset sampling knobs a checkpoint's generation_config may carry, so greedy is greedy.
+        gen_kwargs.update(temperature=None, top_p=None, top_k=None)
+    device = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    try:
+        for b, start in enumerate(range(0, len(todo), batch_size)):
+            idx = todo[start:start + batch_size]
+            batch = tokenizer.pad({"input_ids": [encoded[i] for i in idx]}, padding=True, return_tensors="pt")
+            batch = {k: v.to(device) for k, v in batch.items()}
+            if do_sample:
+                _seed_all(seed + b)
+            with torch.no_grad():
+                seqs = model.generate(**batch, **gen_kwargs)
+            new = seqs[:, batch["input_ids"].shape[1]:]
+            texts = tokenizer.batch_decode(new, skip_special_tokens=True)
+            per_prompt = [texts[k * num_samples:(k + 1) * num_samples] for k in range(len(idx))]
+            for i, t in zip(idx, per_prompt):
+                out[i] = t
+            if on_batch:
+                on_batch(idx, per_prompt)
+    finally:
+        if was_training:
+            model.train()
+    return out
+
+
+def generate_vllm(model_path: str, prompts: list[str], *, max_new_tokens: int = 128, num_samples: int = 1,
+                  do_sample: bool = False, temperature: float = 1.0, top_p: float = 1.0, seed: int = 0,
+                  stop: list[str] | None = None, max_model_len: int | None = None) -> list[list[str] | None]:
+    """Generate with vLLM (GPU): same prompts, same stop strings, stop string kept in the text."""
+    try:
+        from vllm import LLM, SamplingParams
+    except ImportError as e:
+        raise UserError("--backend vllm needs vLLM: pip install 'sqlrl[gpu]' (or pip install vllm), "
+                        "or use the default --backend transformers.") from e
+    llm = LLM(model=model_path, seed=seed, max_model_len=max_model_len)
+    params = SamplingParams(n=num_samples, temperature=temperature if do_sample else 0.0,
+                            top_p=top_p if do_sample else 1.0, max_tokens=max_new_tokens, seed=seed,
+                            stop=list(stop or []), include_stop_str_in_output=True)
+    tok = llm.get_tokenizer()
+    limit = llm.llm_engine.model_config.max_model_len
+    out: list[list[str] | None] = [None] * len(prompts)
+    keep = [i for i, p in enumerate(prompts) if len(tok(p, add_special_tokens=False)["input_ids"]) + max_new_tokens <= limit]
+    results = llm.generate([prompts[i] for i in keep], params)
+    for i, r in zip(keep, results):
+        out[i] = [o.text for o in r.outputs]
+    return out

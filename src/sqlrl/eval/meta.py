@@ -1,0 +1,66 @@
+"""What a reported number depends on, recorded beside it: model, data, prompt, decoding, judge.
+
+The dataset checksum covers what is judged (id, db_id, question, gold SQL of every example,
+in order) and the database checksum the SQLite files those examples run on, so two reports
+with equal checksums were scored on the same data whatever the files were called.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import time
+from pathlib import Path
+
+from sqlrl import __version__
+
+
+def dataset_checksum(rows: list[dict]) -> str:
+    """SHA-256 (first 16 hex digits) of the examples' id, db_id, question and gold SQL, in order."""
+    h = hashlib.sha256()
+    for r in rows:
+        h.update(json.dumps([r.get("id"), r.get("db_id"), r.get("question"), r.get("gold_sql")],
+                            ensure_ascii=False, default=str).encode())
+        h.update(b"\n")
+    return h.hexdigest()[:16]
+
+
+def databases_checksum(rows: list[dict]) -> str | None:
+    """SHA-256 (first 16 hex digits) over the database files the examples use (None if none exist)."""
+    paths = sorted({str(r.get("db_path")) for r in rows if r.get("db_path") and Path(r["db_path"]).is_file()})
+    if not paths:
+        return None
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(Path(p).name.encode())
+        h.update(hashlib.sha256(Path(p).read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def run_meta(*, model: str | None, rows: list[dict], template: str | None, mode: str, decode: str,
+             timeout: float | None, max_new_tokens: int | None = None, batch_size: int | None = None,
+             temperature: float | None = None, top_p: float | None = None, seed: int | None = None,
+             pass_at: int | None = None, extra: dict | None = None, elapsed_s: float | None = None) -> dict:
+    """The metadata block every summary and report carries."""
+    meta = {
+        "sqlrl_version": __version__,
+        "model": model,
+        "dataset": None, "split": None,
+        "dataset_checksum": dataset_checksum(rows),
+        "databases_checksum": databases_checksum(rows),
+        "n_examples": len(rows),
+        "template": template,
+        "decode": decode,
+        "temperature": temperature, "top_p": top_p, "seed": seed,
+        "pass_at": pass_at,
+        "max_new_tokens": max_new_tokens, "batch_size": batch_size,
+        "mode": mode,
+        "timeout_s": timeout,
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "python": platform.python_version(),
+    }
+    if elapsed_s is not None:
+        meta["elapsed_s"] = round(elapsed_s, 2)
+    meta.update(extra or {})
+    return meta
