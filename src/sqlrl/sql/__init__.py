@@ -1,0 +1,16 @@
+"""The SQL sandbox and result comparison: the judge every reward and metric uses.
+
+    from sqlrl.sql import Sandbox, results_match
+    with Sandbox(workers=2, timeout=5.0) as sb:
+        r = sb.run("concert_singer.sqlite", "SELECT count(*) FROM singer")
+        v = sb.compare("concert_singer.sqlite", gold_sql, pred_sql, mode="bird")
+
+See docs/sql.md for the comparison modes, float and NULL handling, and error classes.
+"""
+
+from sqlrl.sql.compare import MODES, has_order_by, results_match
+from sqlrl.sql.executor import Sandbox, default_workers, get_sandbox
+from sqlrl.sql.result import ERROR_TYPES, Result, Verdict
+
+__all__ = ["ERROR_TYPES", "MODES", "Result", "Sandbox", "Verdict", "default_workers", "get_sandbox",
+           "has_order_by", "results_match"]
