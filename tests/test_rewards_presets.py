@@ -100,12 +100,16 @@ def test_reordered_rows_depend_on_mode(db):
 
 
 def test_weight_in_recipe_changes_reward(db):
-    from sqlrl import config
+    import yaml
 
-    cfg = config.build({"reward": {"preset": "arctic", "weights": {"executable": 0.5}}})
-    funcs, w = build_rewards(cfg.reward.preset, weights=cfg.reward.weights, template="arctic", mode=cfg.reward.mode)
+    from sqlrl.config import RewardConfig
+
+    # the reward section of a recipe, as `reward.weights.executable=0.5` would leave it
+    section = yaml.safe_load("reward:\n  preset: arctic\n  weights: {executable: 0.5}\n")["reward"]
+    cfg = RewardConfig(**section)
+    funcs, w = build_rewards(cfg.preset, weights=cfg.weights, template="arctic", mode=cfg.mode)
     assert w == [0.9, 0.5]
-    got, _ = totals("arctic", db, weights=cfg.reward.weights)
+    got, _ = totals("arctic", db, weights=cfg.weights)
     assert got["wrong"] == pytest.approx(0.5) and got["right"] == pytest.approx(1.4)
 
 

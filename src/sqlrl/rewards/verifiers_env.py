@@ -13,6 +13,7 @@ saying how to install it (`pip install 'sqlrl[verifiers]'`).
 
 from __future__ import annotations
 
+import asyncio
 from typing import Iterable
 
 from sqlrl.errors import UserError
@@ -54,11 +55,12 @@ if vf is not None:
     def _component(name: str, weight: float):
         """A weighted Verifiers reward method scoring the reply with sqlrl's reward `name`."""
 
-        def method(self, task, trace) -> float:
+        async def method(self, task, trace) -> float:
             fn = get_reward(name, template=self.config.template, mode=self.config.mode, timeout=self.config.timeout)
             cols = {"db_path": [task.db_path], "gold_sql": [task.gold_sql], "db_id": [task.db_id]}
-            value = fn(prompts=[task.prompt_text], completions=[trace.last_reply], **cols)[0]
-            return 0.0 if value is None else value
+            # the sandbox call blocks: run it off the event loop Verifiers scores rollouts on
+            values = await asyncio.to_thread(fn, prompts=[task.prompt_text], completions=[trace.last_reply], **cols)
+            return 0.0 if values[0] is None else values[0]
 
         method.__name__ = name
         return vf.reward(method, weight=weight)
