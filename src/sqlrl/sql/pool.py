@@ -28,6 +28,7 @@ from sqlrl.sql.worker import SLOT, read_message, write_message
 WORKER_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker.py")
 START_TIMEOUT_S = 60.0
 MAX_CHUNK = 64  # tasks per message: big enough to amortise the round trip, small enough to balance
+CHUNKS_PER_WORKER = 2  # chunks per worker per batch: few round trips, still some balancing
 
 
 def backstop_grace(timeout: float) -> float:
@@ -134,6 +135,7 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self.replaced = 0  # workers killed or lost and replaced (read by tests)
+        self.executed = 0  # tasks sent to workers (read by tests and benchmarks)
         self._finalizer = weakref.finalize(self, _shutdown, self._workers)
 
     def _start_missing(self) -> None:
@@ -169,12 +171,13 @@ class WorkerPool:
             return results
         with self._lock:
             self._start_missing()
+            self.executed += len(tasks)
             self._dispatch(tasks, results)
         return results
 
     def _dispatch(self, tasks: list[tuple], results: list) -> None:
         n = len(tasks)
-        size = max(1, min(MAX_CHUNK, math.ceil(n / (4 * self.size))))
+        size = max(1, min(MAX_CHUNK, math.ceil(n / (CHUNKS_PER_WORKER * self.size))))
         pending = deque(list(range(i, min(i + size, n))) for i in range(0, n, size))
         attempts: dict[int, int] = {}
         idle = list(range(self.size))
