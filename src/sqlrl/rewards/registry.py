@@ -60,10 +60,10 @@ def count(name: str, kind: str, n: int = 1) -> None:
     if n:
         with _LOCK:
             _COUNTS[f"{name}/{kind}"] += n
-            _COUNTS[f"{name}/scored"] += 0  # keep the key set stable for loggers
 
 
 def count_scored(name: str, n: int) -> None:
+    """Record `n` completions scored by reward `name` (bad ones included)."""
     with _LOCK:
         _COUNTS[f"{name}/scored"] += n
 
