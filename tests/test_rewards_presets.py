@@ -163,3 +163,11 @@ def test_missing_column_is_a_user_error(db):
 
     with pytest.raises(UserError, match="db_path"):
         get_reward("execution")(prompts=[None], completions=["```sql\nSELECT 1\n```"], gold_sql=[GOLD])
+
+
+def test_string_completions_get_the_template_prefix(db):
+    # a non-chat dataset: the prompt ended with the prefix, the completion is the rest
+    fn = get_reward("execution", template="plain")
+    gold = "SELECT count(*) FROM singer"
+    comps = [" count(*) FROM singer\n```", "```sql\nSELECT count(*) FROM singer\n```", "I don't know"]
+    assert fn(prompts=[None] * 3, completions=comps, db_path=[db] * 3, gold_sql=[gold] * 3) == [1.0, 1.0, 0.0]

@@ -34,6 +34,20 @@ def template(name: str):
     return get_template(name)
 
 
+def full_turn(text: str, template_name: str) -> str:
+    """The whole assistant turn for a plain-text completion.
+
+    Chat completions from TRL already start with the template's pre-started prefix; a string
+    completion (a non-chat dataset, verl's `solution_str`) holds only what the model generated
+    after a prompt that ended with the prefix, so the prefix is put back in front.
+    """
+    try:
+        prefix = getattr(template(template_name), "prefix", "") or ""
+    except Exception:  # unknown template: the extractor will say so (and score no SQL)
+        return text
+    return text if not prefix or text.lstrip().startswith(prefix) else prefix + text
+
+
 def extract(text: str | None, template_name: str, strict: bool = True) -> str | None:
     """The SQL answer in `text` under the template's format (strict: the format must be followed)."""
     if text is None:

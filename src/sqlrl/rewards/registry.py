@@ -152,6 +152,10 @@ def get_reward(name: str, template: str = "plain", mode: str = "bird", timeout: 
         if n == 0:
             return []
         texts = [completion_text(c) for c in completions]
+        if any(isinstance(c, str) for c in completions):
+            from sqlrl.rewards.prediction import full_turn  # (a cycle at import time otherwise)
+
+            texts = [full_turn(t, template) if isinstance(c, str) else t for c, t in zip(completions, texts)]
         bad = sum(t is None for t in texts)
         count(name, "non_text", bad)
         try:
