@@ -62,6 +62,7 @@ _WRITE_WORDS = frozenset(
 _READ_PRAGMAS = frozenset(
     "table_info table_xinfo table_list index_info index_xinfo index_list foreign_key_list "
     "collation_list function_list module_list pragma_list database_list".split())
+_TABLE_PRAGMAS = ("table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list")
 _DENIED_FUNCTIONS = frozenset(("load_extension", "fts3_tokenizer"))
 _ALLOWED_ACTIONS = frozenset((sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE))
 
@@ -95,7 +96,7 @@ def classify(message: str) -> str:
         return "no_such_column"
     if "syntax error" in m or "incomplete input" in m or "unrecognized token" in m:
         return "syntax"
-    if ("not authorized" in m or "prohibited" in m or "readonly database" in m
+    if ("not authorized" in m or "authorization denied" in m or "prohibited" in m or "readonly database" in m
             or "attached databases" in m or "query_only" in m):
         return "denied"
     if "too big" in m or "too large" in m or "out of memory" in m:
@@ -107,9 +108,12 @@ def classify(message: str) -> str:
 
 
 def first_word(sql: str) -> str:
-    """The first keyword of `sql` after comments, semicolons and parentheses ('' if none)."""
-    m = _WORD.match(sql, _LEAD.match(sql).end())
-    return m.group(0).upper() if m else ""
+    """The first keyword of `sql` after comments, semicolons and parentheses ('' if no statement)."""
+    start = _LEAD.match(sql).end()
+    if start == len(sql):
+        return ""
+    m = _WORD.match(sql, start)
+    return m.group(0).upper() if m else sql[start]  # e.g. '`' of a markdown fence: SQLite says why
 
 
 def _file_uri(path: str) -> str:
@@ -149,6 +153,11 @@ class Executor:
             conn.execute("PRAGMA query_only = ON")
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+            for name in _TABLE_PRAGMAS:
+                # SQLite registers a table-valued pragma with an internal schema update the
+                # first time a connection uses it; do that now, before the authorizer would
+                # (rightly) deny it.
+                conn.execute(f"SELECT * FROM pragma_{name}('sqlite_master') LIMIT 0").fetchall()
         except sqlite3.DatabaseError as e:
             raise BadInput(f"cannot open {path} as an SQLite database: {e}") from None
         conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
