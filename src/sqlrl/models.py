@@ -114,8 +114,8 @@ def resolve(name: str | None) -> str:
         return str(pull(name))
     path = Path(name).expanduser()
     if path.exists():
-        if not _is_model_dir(path):
-            raise UserError(f"model directory {path} has no config.json: give a directory written by "
+        if not (_is_model_dir(path) or (path / "adapter_config.json").is_file()):
+            raise UserError(f"model directory {path} has no config.json or adapter_config.json: give a directory written by "
                             f"save_pretrained, a Hugging Face id, or '{DEFAULT_MODEL}'.")
         return str(path)
     if name.startswith((".", "/", "~")):

@@ -1,0 +1,100 @@
+"""GRPO and SFT through TRL on the demo data with a tiny random model (real trainers, real sandbox)."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sqlrl import config
+from sqlrl.errors import UserError
+
+
+def tiny_cfg(tiny_model_dir, out, *extra, recipe="demo"):
+    length = "training.max_length=256" if recipe.endswith("sft") else "training.max_completion_length=16"
+    return config.load(recipe, [f"model.name={tiny_model_dir}", f"output_dir={out}", "training.max_steps=2", length,
+                                "training.save_steps=1", "training.report_to=[]", "data.limit=8", *extra])
+
+
+def test_grpo_runs_saves_and_logs(tiny_model_dir, tmp_path):
+    from sqlrl.train.grpo import train
+
+    cfg = tiny_cfg(tiny_model_dir, tmp_path / "run")
+    final = train(cfg)
+    assert (final / "adapter_config.json").is_file()
+    assert (tmp_path / "run" / "checkpoint-2").is_dir()
+    saved = config.yaml.safe_load((tmp_path / "run" / "config.yaml").read_text())
+    assert saved["model"]["name"] == str(tiny_model_dir) and saved["training"]["max_steps"] == 2
+    state = json.loads((tmp_path / "run" / "checkpoint-2" / "trainer_state.json").read_text())
+    logged = {k for rec in state["log_history"] for k in rec}
+    assert "reward" in logged and "frac_reward_zero_std" in logged
+    assert any(k.startswith("rewards/") and k.endswith("/mean") for k in logged), logged  # per-component rewards
+    assert "README.md" in os.listdir(tmp_path / "run")
+
+
+def test_saved_adapter_loads_and_generates(tiny_model_dir, tmp_path):
+    from sqlrl.models import load_model, load_tokenizer
+    from sqlrl.train.grpo import train
+
+    final = train(tiny_cfg(tiny_model_dir, tmp_path / "run", "training.max_steps=1"))
+    model, tok = load_model(str(final)), load_tokenizer(str(final))
+    ids = tok("SELECT", return_tensors="pt")
+    assert model.generate(**ids, max_new_tokens=3, do_sample=False).shape[1] == ids["input_ids"].shape[1] + 3
+
+
+def test_sft_runs(tiny_model_dir, tmp_path):
+    from sqlrl.train.sft import train
+
+    cfg = tiny_cfg(tiny_model_dir, tmp_path / "sft", recipe="demo_sft")
+    final = train(cfg)
+    assert (final / "adapter_config.json").is_file()
+
+
+@pytest.mark.parametrize("override,message", [
+    ("model.load_in_4bit=true", "QLoRA"),
+    ("training.num_generations=3", "does not divide"),
+    ("training.num_generations=1", "at least 2"),
+    ("training.bf16=true", "needs a CUDA GPU"),
+])
+def test_bad_settings_fail_before_loading(tiny_model_dir, tmp_path, override, message, monkeypatch):
+    from sqlrl.train import common, grpo
+
+    monkeypatch.setattr(common, "load_model_and_tokenizer", lambda cfg: pytest.fail("model loaded before the check"))
+    with pytest.raises(UserError, match=message):
+        grpo.train(tiny_cfg(tiny_model_dir, tmp_path / "run", override))
+
+
+def test_output_dir_of_another_run_is_refused(tiny_model_dir, tmp_path):
+    from sqlrl.train.grpo import train
+
+    (tmp_path / "run" / "checkpoint-1").mkdir(parents=True)
+    (tmp_path / "run" / "config.yaml").write_text("recipe: other\n")
+    with pytest.raises(UserError, match="already holds a run"):
+        train(tiny_cfg(tiny_model_dir, tmp_path / "run"))
+    with pytest.raises(UserError, match="no checkpoint"):
+        train(tiny_cfg(tiny_model_dir, tmp_path / "empty"), resume=True)
+
+
+@pytest.mark.slow
+def test_sigkill_then_resume_continues(tiny_model_dir, tmp_path):
+    """Kill a run with SIGKILL after its first checkpoint; --resume finishes it with the same step count."""
+    out = tmp_path / "run"
+    cmd = [sys.executable, "-m", "sqlrl.cli", "train", "--recipe", "demo", f"model.name={tiny_model_dir}",
+           f"output_dir={out}", "training.max_steps=6", "training.max_completion_length=16", "training.save_steps=2",
+           "training.report_to=[]", "data.limit=8"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while not (out / "checkpoint-2" / "trainer_state.json").exists():
+        assert proc.poll() is None and time.time() < deadline, "run ended before its first checkpoint"
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (out / "final").exists()
+    done = subprocess.run(cmd + ["--resume"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    state = json.loads((out / "checkpoint-6" / "trainer_state.json").read_text())
+    assert state["global_step"] == 6 and (out / "final" / "adapter_config.json").is_file()
