@@ -171,3 +171,12 @@ def test_string_completions_get_the_template_prefix(db):
     gold = "SELECT count(*) FROM singer"
     comps = [" count(*) FROM singer\n```", "```sql\nSELECT count(*) FROM singer\n```", "I don't know"]
     assert fn(prompts=[None] * 3, completions=comps, db_path=[db] * 3, gold_sql=[gold] * 3) == [1.0, 1.0, 0.0]
+
+
+def test_failing_gold_does_not_apply(db):
+    tpl = get_template("plain")
+    comps = [tpl.answer("SELECT count(*) FROM singer")]
+    cols = dict(db_path=[db], gold_sql=["SELECT count(*) FROM no_such_table"])
+    assert get_reward("execution")(prompts=[None], completions=comps, **cols) == [None]
+    assert get_reward("row_f1")(prompts=[None], completions=comps, **cols) == [None]
+    assert get_reward("executable")(prompts=[None], completions=comps, **cols) == [1.0]
