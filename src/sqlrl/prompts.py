@@ -66,8 +66,11 @@ def _bare_select(text: str) -> str | None:
     # The last statement starting with SELECT / WITH, up to a semicolon or a blank line.
     starts = [m.start() for m in re.finditer(r"(?:^|(?<=[\s(>]))(SELECT|WITH)\b", text, re.I)]
     for start in reversed(starts):
-        if start > 0 and text[start - 1] == "(":
-            continue  # inside a subquery; keep looking for the outer statement
+        before = text[:start].rstrip()
+        # A SELECT after "(", after a CTE's ")" or after UNION / INTERSECT / EXCEPT is part of
+        # a larger statement: keep looking for where that statement starts.
+        if before.endswith(("(", ")")) or re.search(r"\b(UNION|INTERSECT|EXCEPT|ALL)\Z", before, re.I):
+            continue
         chunk = re.split(r";|\n\s*\n|</", text[start:], maxsplit=1)[0]
         return chunk
     return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -22,8 +23,30 @@ from sqlrl.data.records import InvalidItem, Skipped, get_text, iter_json_array, 
 SPLITS = ("train", "val")
 
 
+_CREATE = re.compile(r"CREATE\s+TABLE\s+([\w\"`\[\]]+)\s*\((.*?)\)\s*(?:;|$)", re.I | re.S)
+
+
+def normalise_context(context: str) -> str:
+    """The context DDL with repeated CREATE TABLEs of one table merged into one.
+
+    sql-create-context lists a table once per group of columns a question uses, so the same
+    table can appear twice with different columns; SQLite would refuse the second one.
+    """
+    tables: dict[str, tuple[str, list[str]]] = {}  # lowercased name: (name, columns)
+    matches = list(_CREATE.finditer(context))
+    if not matches:
+        return context
+    for m in matches:
+        _, cols = tables.setdefault(m.group(1).lower(), (m.group(1), []))
+        for col in (c.strip() for c in m.group(2).split(",")):
+            if col and col.split()[0].lower() not in {c.split()[0].lower() for c in cols}:
+                cols.append(col)
+    return "\n".join(f"CREATE TABLE {t} ({', '.join(cols)});" for t, cols in tables.values())
+
+
 def build_context_db(context: str, home: Path | None = None) -> Path:
     """A SQLite file holding the (empty) tables of `context`; built once per distinct DDL."""
+    context = normalise_context(context)
     digest = hashlib.sha256(context.encode()).hexdigest()[:20]
     target = (home or sqlrl_home()) / "data" / "create_context" / f"{digest}.sqlite"
     if target.is_file():

@@ -162,20 +162,21 @@ def _run_queries(db_path, sqls: list[str]) -> list[list | None]:
 
 def _table_block(t: Table, fmt: str, tables: dict[str, Table], cols: list[Column],
                  comments: dict, values: dict) -> tuple[str, list[str]]:
-    """(text of the table, its key lines for the compact form)."""
+    """(text of the table, its key items (kind, text, tables named) for the compact form)."""
     if fmt == "ddl":
         return t.ddl + ";" if len(cols) == len(t.columns) else _ddl_keys(t, tables, cols, {}, {}), []
     if fmt == "compact":
         body = ", ".join(f"{_q(c.name)} {c.type}".rstrip() for c in cols)
+        kept = {c.name for c in cols}
         keys = []
         pk = t.primary_key
-        if pk:
-            keys.append("primary key: " + ", ".join(f"{_q(t.name)}.{_q(p)}" for p in pk))
+        if pk and set(pk) <= kept:
+            cols_txt = ", ".join(f"{_q(t.name)}.{_q(p)}" for p in pk)
+            keys.append(("primary", cols_txt if len(pk) == 1 else f"({cols_txt})", {t.name}))
         for fk in t.foreign_keys:
-            keys.append(
-                f"foreign key: {_q(t.name)}.{_q(fk.column)} = "
-                f"{_q(fk.ref_table)}.{_q(_ref_column(fk, tables))}"
-            )
+            if fk.column in kept:
+                keys.append(("foreign", f"{_q(t.name)}.{_q(fk.column)} = "
+                             f"{_q(fk.ref_table)}.{_q(_ref_column(fk, tables))}", {t.name, fk.ref_table}))
         return f"{_q(t.name)}({body})", keys
     return _ddl_keys(t, tables, cols, comments if fmt == "omnisql" else {},
                      values if fmt == "omnisql" else {}), []
@@ -249,11 +250,13 @@ def render_schema_info(
         fmt == "omnisql" and example_values > 0) else {}
     comments = comments or {}
 
-    def assemble(blocks: list[str], keys: list[str], dropped: int) -> str:
+    def assemble(blocks: list[str], keys: list[tuple], dropped: int) -> str:
         sep = "\n" if fmt == "compact" else "\n\n"
         text = sep.join(blocks)
-        if keys:
-            text += "\n" + "\n".join(keys)
+        for kind in ("primary", "foreign"):
+            items = [k[1] for k in keys if k[0] == kind]
+            if items:
+                text += f"\n{kind} keys: " + ", ".join(items)
         if dropped:
             text += f"\n-- schema truncated: {dropped} more table{'s' * (dropped > 1)} not shown"
         return text
@@ -272,15 +275,14 @@ def render_schema_info(
     for i, t in enumerate(tables):
         b, ks = full[i]
         kept_names = {x.name for x in tables[: i + 1]}
-        ks = [k for k in ks if _key_targets(k) <= kept_names]
+        ks = [k for k in ks if k[2] <= kept_names]
         cand = assemble(blocks + [b], keys + ks, len(tables) - i - 1)
         if count(cand) <= max_tokens:
             blocks, keys = blocks + [b], keys + ks
             continue
         for ncols in range(len(t.columns) - 1, 0, -1):
             b2, ks2 = _table_block(t, fmt, by_name, t.columns[:ncols], comments, values)
-            kept_cols = {c.name for c in t.columns[:ncols]}
-            ks2 = [k for k in ks2 if _key_targets(k) <= kept_names and _key_cols(k, t.name) <= kept_cols]
+            ks2 = [k for k in ks2 if k[2] <= kept_names]
             cand = assemble(blocks + [b2], keys + ks2, len(tables) - i - 1)
             if count(cand) <= max_tokens:
                 blocks, keys = blocks + [b2], keys + ks2
@@ -288,18 +290,6 @@ def render_schema_info(
         break
     text = assemble(blocks, keys, len(tables) - len(blocks))
     return RenderedSchema(text, True, len(tables), len(blocks), count(text))
-
-
-def _key_targets(key_line: str) -> set[str]:
-    """Tables a compact key line mentions (it is kept only if they are all shown)."""
-    body = key_line.split(": ", 1)[1]
-    return {part.strip().rsplit(".", 1)[0].strip('"') for part in body.replace("=", ",").split(",")}
-
-
-def _key_cols(key_line: str, table: str) -> set[str]:
-    body = key_line.split(": ", 1)[1]
-    parts = [p.strip() for p in body.replace("=", ",").split(",")]
-    return {p.rsplit(".", 1)[1].strip('"') for p in parts if p.rsplit(".", 1)[0].strip('"') == table}
 
 
 def render_schema(db_path: str | Path, fmt: str = "compact", max_tokens: int | None = None,

@@ -1,0 +1,207 @@
+"""`sqlrl data check | stats | preview`: see what the model sees, and clean gold data."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from sqlrl.errors import UserError
+
+SCHEMA_FORMATS = ("compact", "ddl", "ddl_keys", "omnisql")
+
+
+def _dataset_args(p: argparse.ArgumentParser, split_default: str | None = None) -> None:
+    p.add_argument("--split", default=split_default,
+                   help="split (default: the dataset's first: train, dev, test...); for jsonl the file path")
+    p.add_argument("--data-dir", default=None, help="dataset folder (default: $SQLRL_DATA_DIR/<name> or ../shared/data)")
+    p.add_argument("--limit", type=int, default=None, help="use only the first N items")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="leave out invalid items (bad JSON, missing fields or databases) and count them")
+
+
+def _resolve(name: str, split: str | None) -> tuple[str, str]:
+    """Dataset name and split; a path to a .jsonl file stands for ("jsonl", path)."""
+    from sqlrl.data import DATASETS
+
+    if name not in DATASETS and (name.endswith(".jsonl") or Path(name).is_file()):
+        return "jsonl", name
+    if name not in DATASETS:
+        raise UserError(f"unknown dataset {name!r}; known: {', '.join(DATASETS)} (or a .jsonl file).")
+    if name == "jsonl" and not split:
+        raise UserError("dataset jsonl needs --split PATH_TO_FILE.jsonl.")
+    return name, split or DATASETS[name].splits[0]
+
+
+def _load_rows(args) -> tuple[str, str, list[dict], int]:
+    from sqlrl.data import load_examples
+
+    name, split = _resolve(args.dataset, args.split)
+    rows, skipped = load_examples(name, split, args.data_dir, args.limit, args.skip_invalid)
+    if skipped:
+        print(skipped.summary(), file=sys.stderr)
+    return name, split, rows, len(skipped)
+
+
+def _tokenizer(choice: str):
+    """The default model's tokenizer, or None (a ~3.5 chars/token estimate) if unavailable."""
+    if choice == "none":
+        return None
+    try:
+        from sqlrl.models import load_tokenizer
+
+        return load_tokenizer(None if choice == "default" else choice)
+    except Exception as e:  # any failure: fall back to the estimate, and say so
+        print(f"note: tokenizer unavailable ({e}); token counts are estimates (3.5 chars/token)",
+              file=sys.stderr)
+        return None
+
+
+def cmd_check(args) -> int:
+    """Execute every gold query; report errors, empty results and slow queries."""
+    from sqlrl.data.check import check_gold, write_jsonl
+
+    name, split, rows, n_invalid = _load_rows(args)
+    verdicts = check_gold(rows, timeout=args.timeout, slow_s=args.slow)
+    counts = Counter(v.status for v in verdicts)
+    report = {"dataset": name, "split": split, "items": len(rows), "invalid_skipped": n_invalid,
+              **{k: counts.get(k, 0) for k in ("ok", "empty", "slow", "error")}}
+    problems = [{"id": v.id, "status": v.status, "elapsed_s": v.elapsed_s, "error": v.error,
+                 "db_id": r["db_id"], "sql": r["gold_sql"]}
+                for v, r in zip(verdicts, rows) if v.status != "ok"]
+    if args.json:
+        print(json.dumps({**report, "problems": problems}, indent=1))
+    else:
+        print(f"{name}/{split}: {len(rows)} items: {report['ok']} ok, {report['empty']} empty, "
+              f"{report['slow']} slow (> {args.slow:g} s), {report['error']} error"
+              + (f", {n_invalid} invalid skipped" if n_invalid else ""))
+        for p in problems[: args.show]:
+            print(f"  {p['status']:5} {p['id']} [{p['db_id']}] {p['sql'][:100]}"
+                  + (f"\n        {p['error']}" if p["error"] else ""))
+        if len(problems) > args.show:
+            print(f"  ... {len(problems) - args.show} more (use --json for all)")
+    if args.filter:
+        drop = {"error", "slow"} | ({"empty"} if not args.keep_empty else set())
+        kept = [r for r, v in zip(rows, verdicts) if v.status not in drop]
+        write_jsonl(kept, Path(args.filter))
+        print(f"wrote {len(kept)} of {len(rows)} items to {args.filter} "
+              f"(load with: sqlrl ... --dataset jsonl --split {args.filter})", file=sys.stderr)
+    return 1 if counts.get("error") else 0
+
+
+def cmd_stats(args) -> int:
+    """Counts, difficulty and prompt token statistics per schema format."""
+    from sqlrl.data import add_schemas, default_data_dir
+    from sqlrl.data.stats import difficulty_counts, prompt_text, summarize
+    from sqlrl.prompts import get_template
+
+    name, split, rows, n_invalid = _load_rows(args)
+    template = get_template(args.template)
+    tok = _tokenizer(args.tokenizer)
+    from sqlrl.data.schema import token_counter
+
+    count = token_counter(tok)
+    formats = SCHEMA_FORMATS if args.schema_format == "all" else (args.schema_format,)
+    data_dir = Path(args.data_dir) if args.data_dir else default_data_dir(name)
+    out = {"dataset": name, "split": split, "items": len(rows), "invalid_skipped": n_invalid,
+           "databases": len({r["db_path"] for r in rows}), "difficulty": difficulty_counts(rows),
+           "template": template.name, "tokenizer": getattr(tok, "name_or_path", None) or "estimate",
+           "formats": {}}
+    for fmt in formats:
+        add_schemas(rows, fmt, data_dir=data_dir)
+        schema_cache, prompts, answers = {}, [], []
+        for r in rows:
+            if r["db_path"] not in schema_cache:
+                schema_cache[r["db_path"]] = count(r["schema"])
+            prompts.append(count(prompt_text(template.messages(r), tok)))
+            answers.append(count(template.completion(r["gold_sql"])))
+        out["formats"][fmt] = {
+            "schema": summarize([schema_cache[r["db_path"]] for r in rows], args.max_length),
+            "prompt": summarize(prompts, args.max_length),
+            "prompt_plus_answer": summarize([p + a for p, a in zip(prompts, answers)], args.max_length),
+        }
+    if args.json:
+        print(json.dumps(out, indent=1))
+        return 0
+    print(f"{name}/{split}: {out['items']} items over {out['databases']} databases; "
+          f"difficulty {out['difficulty']}")
+    print(f"tokens ({out['tokenizer']}, template {template.name}; share over {args.max_length}):")
+    print(f"  {'format':9} {'schema mean':>11} {'prompt mean':>11} {'p50':>6} {'p90':>6} {'max':>6} "
+          f"{'prompt>' + str(args.max_length):>11} {'+answer>' + str(args.max_length):>12}")
+    key = f"over_{args.max_length}"
+    for fmt, s in out["formats"].items():
+        p = s["prompt"]
+        print(f"  {fmt:9} {s['schema']['mean']:11.1f} {p['mean']:11.1f} {p['p50']:6} {p['p90']:6} "
+              f"{p['max']:6} {p[key]:11.1%} {s['prompt_plus_answer'][key]:12.1%}")
+    return 0
+
+
+def cmd_preview(args) -> int:
+    """Print the first N rendered prompts (as the model sees them) with their gold SQL."""
+    from sqlrl.data import add_schemas, default_data_dir
+    from sqlrl.data.stats import prompt_text
+    from sqlrl.prompts import get_template
+
+    dataset, n = "demo", 3
+    for tok in args.what:
+        if tok.isdigit():
+            n = int(tok)
+        else:
+            dataset = tok
+    args.dataset, args.limit = dataset, n if args.limit is None else min(args.limit, n)
+    name, split, rows, _ = _load_rows(args)
+    data_dir = Path(args.data_dir) if args.data_dir else default_data_dir(name)
+    add_schemas(rows, args.schema_format, args.max_schema_tokens, data_dir=data_dir)
+    template = get_template(args.template)
+    tok = _tokenizer(args.tokenizer)
+    for r in rows:
+        print(f"===== {r['id']} [{r['db_id']}] difficulty={r['difficulty']}"
+              + (" (schema truncated)" if r["schema_truncated"] else ""))
+        print(prompt_text(template.messages(r), tok))
+        print(f"----- gold: {r['gold_sql']}\n")
+    return 0
+
+
+def add_data_parser(subparsers, name: str = "data", help: str = "inspect, check and preview datasets"):
+    """Register `sqlrl data` and its subcommands."""
+    p = subparsers.add_parser(name, help=help, description="Inspect, check and preview text-to-SQL datasets.")
+    sub = p.add_subparsers(dest="data_command", metavar="SUBCOMMAND", required=True)
+
+    c = sub.add_parser("check", help="execute every gold query; report errors, empty and slow ones",
+                       description="Execute every gold query through the sandbox and report errors, "
+                                   "empty results and slow queries; --filter writes a cleaned JSONL copy.")
+    c.add_argument("dataset", help="dataset name (demo, spider, bird, sql_create_context, kaggledbqa, jsonl) or a .jsonl file")
+    _dataset_args(c)
+    c.add_argument("--timeout", type=float, default=30.0, help="seconds before a query is stopped (counts as error)")
+    c.add_argument("--slow", type=float, default=5.0, help="seconds above which a query counts as slow")
+    c.add_argument("--filter", metavar="OUT.jsonl", help="write the items that pass to this JSONL file")
+    c.add_argument("--keep-empty", action="store_true", help="with --filter, keep items whose gold result is empty")
+    c.add_argument("--show", type=int, default=20, help="problems listed in the text report")
+    c.add_argument("--json", action="store_true", help="print the report as JSON")
+    c.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("stats", help="counts, difficulty and prompt token counts per schema format",
+                       description="Item counts, difficulty, and token counts of the rendered prompts "
+                                   "for each schema format.")
+    s.add_argument("dataset", help="dataset name or a .jsonl file")
+    _dataset_args(s)
+    s.add_argument("--schema-format", default="all", choices=("all",) + SCHEMA_FORMATS)
+    s.add_argument("--template", default="plain", help="prompt template (plain, arctic, sqlr1, reasoning_tags, skyrl)")
+    s.add_argument("--tokenizer", default="default",
+                   help="'default' (the default model's), a model path or id, or 'none' for a 3.5 chars/token estimate")
+    s.add_argument("--max-length", type=int, default=512, help="report the share of prompts over this many tokens")
+    s.add_argument("--json", action="store_true", help="print the statistics as JSON")
+    s.set_defaults(func=cmd_stats)
+
+    v = sub.add_parser("preview", help="show the first N rendered prompts",
+                       description="Show rendered prompts as the model sees them: `sqlrl data preview [DATASET] [N]`.")
+    v.add_argument("what", nargs="*", metavar="DATASET|N", help="dataset (default demo) and/or how many (default 3)")
+    _dataset_args(v)
+    v.add_argument("--schema-format", default="compact", choices=SCHEMA_FORMATS)
+    v.add_argument("--max-schema-tokens", type=int, default=None, help="truncate schemas to this budget")
+    v.add_argument("--template", default="plain")
+    v.add_argument("--tokenizer", default="none", help="'none' prints the messages; 'default' applies the chat template")
+    v.set_defaults(func=cmd_preview)
+    return p

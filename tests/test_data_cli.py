@@ -1,0 +1,40 @@
+"""`sqlrl data check | stats | preview` on the demo data and a small broken file."""
+
+from __future__ import annotations
+
+import json
+
+from sqlrl.cli import main
+
+
+def test_preview_and_stats(capsys):
+    assert main(["data", "preview", "demo", "2", "--split", "test"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("=====") == 2 and "```sql\nSELECT" in out and "gold:" in out
+    assert main(["data", "stats", "demo", "--split", "test", "--tokenizer", "none", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["items"] == 40 and set(stats["formats"]) == {"compact", "ddl", "ddl_keys", "omnisql"}
+    f = stats["formats"]
+    assert f["compact"]["schema"]["mean"] < f["ddl_keys"]["schema"]["mean"] < f["omnisql"]["schema"]["mean"]
+
+
+def test_check_reports_and_filters(tmp_path, capsys):
+    from sqlrl.data.demo import demo_db_path
+
+    db = str(demo_db_path("school"))
+    src = tmp_path / "mine.jsonl"
+    lines = [
+        {"question": "ok", "sql": "SELECT count(*) FROM students", "db_path": db},
+        {"question": "empty", "sql": "SELECT name FROM students WHERE grade = 99", "db_path": db},
+        {"question": "error", "sql": "SELECT nope FROM students", "db_path": db},
+    ]
+    src.write_text("\n".join(json.dumps(x) for x in lines) + "\n{broken\n")
+    out = tmp_path / "clean.jsonl"
+    assert main(["data", "check", str(src), "--skip-invalid", "--json", "--filter", str(out)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert (report["ok"], report["empty"], report["error"], report["invalid_skipped"]) == (1, 1, 1, 1)
+    kept = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [k["question"] for k in kept] == ["ok"]
+    # without --skip-invalid the broken line is an error naming file and line
+    assert main(["data", "check", str(src)]) == 2
+    assert "mine.jsonl, line 4" in capsys.readouterr().err
