@@ -350,6 +350,15 @@ def test_spider_ts_runs_on_every_database_of_a_test_suite(spider_dir, tmp_path):
         assert sb.compare(main_db, gold, "SELECT name FROM singer WHERE age >= 51", mode="spider_ts").match
 
 
+def test_unrelated_databases_sharing_a_folder_are_not_a_test_suite(spider_dir, tmp_path):
+    for db_id in ("concert_singer", "pets_1"):
+        shutil.copyfile(spider_dir / "database" / db_id / f"{db_id}.sqlite", tmp_path / f"{db_id}.sqlite")
+    with Sandbox(workers=1) as sb:
+        v = sb.compare(tmp_path / "concert_singer.sqlite", "SELECT count(*) FROM singer", "SELECT 6",
+                       mode="spider_ts")
+        assert v.match
+
+
 def test_async_api(sb, concert):
     async def go():
         rs, vs = await asyncio.gather(

@@ -166,6 +166,7 @@ class Sandbox:
         batch = _Batch(self, self.max_rows)
         plans = []
         seen: dict = {}  # identical triples (common inside a GRPO group) share one plan
+        suites: dict = {}
         for t in triples:
             try:
                 plan = seen.get(t)
@@ -173,7 +174,14 @@ class Sandbox:
                 plan = None
             if plan is None:
                 db, gold, pred = _triple(t)
-                dbs = self._suite(db) if mode == "spider_ts" else [db]
+                if mode != "spider_ts":
+                    dbs = [db]
+                else:
+                    dbs = suites.get(db) if isinstance(db, str) else None
+                    if dbs is None:
+                        dbs = self._suite(db)
+                        if isinstance(db, str):
+                            suites[db] = dbs
                 plan = (gold, [(batch.want(d, gold, self.gold_timeout, gold=True),
                                 batch.want(d, pred, timeout)) for d in dbs], [None])
                 try:
@@ -213,9 +221,17 @@ class Sandbox:
         return await asyncio.to_thread(self.compare_many, triples, mode, timeout)
 
     def _suite(self, db) -> list[str]:
-        """`db` first, then the other .sqlite files of its folder (a test suite), sorted."""
+        """`db` first, then the other databases of its test suite, sorted.
+
+        A test suite is the Spider / test-suite-sql-eval layout: `<db_id>/<db_id>.sqlite` plus
+        more `<db_id>*.sqlite` files in the same folder. A file whose folder is not named
+        after it (e.g. several unrelated DBs in one folder) is never treated as a suite.
+        """
         path = _abspath(db)
-        folder = os.path.dirname(path)
+        folder, name = os.path.split(path)
+        stem = name[:-len(".sqlite")] if name.endswith(".sqlite") else None
+        if stem != os.path.basename(folder):
+            return [path]
         try:
             stamp = os.stat(folder).st_mtime_ns
         except OSError:
@@ -223,7 +239,7 @@ class Sandbox:
         cached = self._shared.suites.get(folder)
         if cached is None or cached[0] != stamp:
             try:
-                names = sorted(n for n in os.listdir(folder) if n.endswith(".sqlite"))
+                names = sorted(n for n in os.listdir(folder) if n.endswith(".sqlite") and n.startswith(stem))
             except OSError:
                 names = []
             cached = (stamp, [os.path.join(folder, n) for n in names])

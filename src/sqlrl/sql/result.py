@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# error_type values; see docs/sql.md for what each means.
-ERROR_TYPES = ("syntax", "no_such_table", "no_such_column", "timeout", "too_large", "denied",
-               "bad_input", "other")
+from sqlrl.sql.worker import ERROR_TYPES  # error_type values; docs/sql.md says what each means
+
+__all__ = ["ERROR_TYPES", "Result", "Verdict"]
 
 
 def _json_value(v):
