@@ -54,11 +54,7 @@ def _run(pairs: list[tuple[str, str]], timeout: float):
         from sqlrl.sql import get_sandbox
     except ImportError:
         return _run_local(pairs, timeout)
-    sb = get_sandbox()
-    try:
-        results = sb.run_many(pairs, timeout=timeout)
-    except TypeError:  # a sandbox without a per-call timeout uses its own default
-        results = sb.run_many(pairs)
+    results = get_sandbox().run_many(pairs, timeout=timeout)
     return [(r.ok, r.rows, r.error, r.elapsed_s) for r in results]
 
 
