@@ -25,7 +25,7 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
     out = check_before_loading(cfg, resume)
     template = get_template(cfg.data.template)
     funcs, weights = build_rewards(preset=cfg.reward.preset, weights=cfg.reward.weights, template=cfg.data.template,
-                                   mode=cfg.reward.mode, timeout=cfg.reward.timeout)
+                                   mode=cfg.reward.mode, timeout=cfg.reward.timeout, params=cfg.reward.params)
     args_dict = training_defaults(cfg)
     args_dict.setdefault("reward_weights", weights)
     _check_group_size(args_dict)
