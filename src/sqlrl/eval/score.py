@@ -31,7 +31,8 @@ def get_sandbox(timeout: float | None = None):
 
 def _result_key(result, mode: str):
     """Hashable form of an execution result for voting; equal keys = same answer."""
-    rows = [tuple(r) for r in (result.rows or [])]
+    # Floats rounded as the comparator rounds them, so summation noise does not split a vote.
+    rows = [tuple(float(f"{v:.12g}") if isinstance(v, float) else v for v in r) for r in (result.rows or [])]
     if mode == "bird":
         return ("set", frozenset(rows))
     return ("bag", tuple(sorted(rows, key=repr)))

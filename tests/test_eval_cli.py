@@ -1,0 +1,82 @@
+"""The `sqlrl eval` / `sqlrl infer` command lines: the EX line, reports, compare, user errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from sqlrl.cli import main
+
+
+@pytest.fixture(scope="module")
+def gold_sql_file(tmp_path_factory, spider_dir):
+    from sqlrl.data import load_examples
+
+    rows, _ = load_examples("spider", "dev", data_dir=spider_dir, limit=40)
+    path = tmp_path_factory.mktemp("p") / "gold.sql"
+    path.write_text("".join(r["gold_sql"] + "\n" for r in rows))
+    return path, rows
+
+
+def _eval(capsys, *args):
+    code = main(["eval", "--dataset", "spider", "--no-progress", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_predictions_cli_prints_ex_line_and_writes_report(tmp_path, capsys, gold_sql_file, spider_dir):
+    path, rows = gold_sql_file
+    code, out, _ = _eval(capsys, "--data-dir", str(spider_dir), "--split", "dev", "--limit", "40",
+                         "--predictions", str(path), "--mode", "spider_ts", "--out", str(tmp_path / "a"),
+                         "--json", str(tmp_path / "s.json"))
+    assert code == 0
+    assert out.strip().splitlines()[-1] == "EX = 100.0% (40/40, mode=spider_ts, decode=predictions)"
+    summary = json.loads((tmp_path / "s.json").read_text())
+    assert summary["meta"]["dataset"] == "spider" and summary["meta"]["split"] == "dev"
+    assert summary["meta"]["predictions_format"] == "spider"
+    report = (tmp_path / "a" / "report.md").read_text()
+    assert "| **all** | 40 | 40 | 100.0% |" in report and "accuracy_by_difficulty.png" in report
+
+
+def test_compare_two_runs(tmp_path, capsys, gold_sql_file, spider_dir):
+    path, rows = gold_sql_file
+    half = tmp_path / "half.sql"
+    half.write_text("".join((r["gold_sql"] if i % 2 else "SELECT 0") + "\n" for i, r in enumerate(rows)))
+    common = ["--data-dir", str(spider_dir), "--split", "dev", "--limit", "40"]
+    assert _eval(capsys, *common, "--predictions", str(half), "--out", str(tmp_path / "before"))[0] == 0
+    assert _eval(capsys, *common, "--predictions", str(path), "--out", str(tmp_path / "after"))[0] == 0
+    code = main(["eval", "compare", str(tmp_path / "before"), str(tmp_path / "after"), "--out", str(tmp_path / "c")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "EX 50.0% -> 100.0% (+50.0 points, 20 fixed, 0 broken)" in out
+    res = json.loads((tmp_path / "c" / "compare.json").read_text())
+    assert res["fixed"] == 20 and res["warnings"] == []
+    assert (tmp_path / "c" / "compare_by_difficulty.png").stat().st_size > 1000
+
+
+def test_user_errors_are_one_paragraph(tmp_path, capsys, spider_dir):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"db_id": "concert_singer", "question": "How many singers do we have?", "sql": "SELECT 1"}\n'
+                   "oops\n")
+    code, out, err = _eval(capsys, "--data-dir", str(spider_dir), "--split", "dev", "--limit", "3",
+                           "--predictions", str(bad))
+    assert code == 2 and "bad.jsonl:2: not valid JSON" in err and "--allow-missing" in err
+    code, out, err = _eval(capsys, "--data-dir", str(spider_dir), "--split", "dev", "--limit", "3",
+                           "--predictions", str(bad), "--allow-missing")
+    assert code == 0 and "EX = 0.0% (0/3" in out and "problem(s) in the predictions file" in err
+    assert main(["eval", "--split", "dev"]) == 2
+    assert "give --model" in capsys.readouterr().err
+    assert main(["eval", "compare", str(tmp_path)]) == 2
+    assert main(["infer", "--db", str(tmp_path / "none.sqlite"), "how many?"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_cli_module_imports_no_torch():
+    code = ("import sys, argparse, sqlrl.eval.cli as c; sub = argparse.ArgumentParser().add_subparsers(); "
+            "c.add_eval_parser(sub, 'eval', ''); c.add_infer_parser(sub, 'infer', ''); "
+            "print('torch' in sys.modules or 'transformers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
