@@ -1,0 +1,79 @@
+"""`sqlrl infer`: one question, a batch file with per-line errors, result tables."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from sqlrl.eval.infer import Answerer, answer_file, execute, format_table, read_questions
+
+
+class Fixed(torch.nn.Module):
+    """A 'model' that always continues the prompt with the same text."""
+
+    def __init__(self, tokenizer, text):
+        super().__init__()
+        from types import SimpleNamespace
+
+        from transformers import GenerationConfig
+
+        self.w = torch.nn.Parameter(torch.zeros(1))
+        self.config = SimpleNamespace(max_position_embeddings=100_000)
+        self.generation_config = GenerationConfig(eos_token_id=tokenizer.eos_token_id)
+        self.new = tokenizer(text, add_special_tokens=False)["input_ids"]
+        self.prompts = []
+        self.tok = tokenizer
+
+    def generate(self, input_ids, attention_mask, **kw):
+        self.prompts += [self.tok.decode(i[m.bool()]) for i, m in zip(input_ids, attention_mask)]
+        return torch.cat([input_ids, torch.tensor([self.new] * len(input_ids))], dim=1)
+
+
+@pytest.fixture(scope="module")
+def answerer():
+    from sqlrl.models import load_tokenizer
+
+    tok = load_tokenizer()
+    return Answerer(Fixed(tok, " count(*) FROM singer\n```"), tok)
+
+
+@pytest.fixture(scope="module")
+def db(spider_dir):
+    return str(spider_dir / "database" / "concert_singer" / "concert_singer.sqlite")
+
+
+def test_one_question_uses_training_prompt_and_extraction(answerer, db):
+    ex = answerer.example(db, "How many singers are there?")
+    assert "singer" in ex["schema"]
+    a = answerer.answer([ex])[0]
+    assert a["sql"] == "SELECT count(*) FROM singer"
+    assert "How many singers are there?" in answerer.model.prompts[-1]
+    assert answerer.model.prompts[-1].endswith("```sql\nSELECT")  # the template's assistant prefix
+    table = format_table(execute(db, a["sql"]))
+    assert table.splitlines()[-1] == "(1 row(s))" and "6" in table
+
+
+def test_batch_file_keeps_one_answer_per_line_and_reports_bad_lines(tmp_path, answerer, db):
+    inp = tmp_path / "q.jsonl"
+    inp.write_bytes(b"\n".join([json.dumps({"question": "How many singers?"}).encode(),
+                                b"{broken",
+                                json.dumps({"question": "x", "db": str(tmp_path / "missing.sqlite")}).encode(),
+                                b'{"question": "caf\xe9"}',
+                                json.dumps({"question": "Count singers", "id": 7}).encode()]) + b"\n")
+    out = tmp_path / "a.jsonl"
+    res = answer_file(answerer, str(inp), str(out), db, run=True)
+    answers = [json.loads(x) for x in out.read_text().splitlines()]
+    assert len(answers) == 5 and res["n"] == 5 and res["answered"] == 2 and res["errors"] == 3
+    assert [a["line"] for a in answers if a["error"]] == [2, 3, 4]
+    assert answers[4]["id"] == 7 and answers[4]["result"]["rows"] == [[6]]
+    assert "not valid UTF-8" in answers[3]["error"] and "does not exist" in answers[2]["error"]
+
+
+def test_plain_text_questions_need_a_database(tmp_path):
+    inp = tmp_path / "q.txt"
+    inp.write_text("How many singers?\n\nList all stadiums.\n")
+    items, problems = read_questions(inp, None)
+    assert [i["question"] for i in items] == ["How many singers?", "List all stadiums."]
+    assert len(problems) == 2 and "no database" in problems[0]
