@@ -107,7 +107,8 @@ class Raw:
     def _exec(self, db: str, sql: str) -> Result:
         conn = self.conns.get(db)
         if conn is None:
-            conn = self.conns[db] = sqlite3.connect(db, check_same_thread=False)
+            # The same statement cache size as the sandbox workers, so (b) and (c) differ only in isolation.
+            conn = self.conns[db] = sqlite3.connect(db, check_same_thread=False, cached_statements=512)
         try:
             cur = conn.execute(sql)
             return Result(True, [d[0] for d in cur.description or []], cur.fetchall())

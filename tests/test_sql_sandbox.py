@@ -403,3 +403,23 @@ def test_bad_arguments_raise():
 def test_result_is_the_public_dataclass(sb, concert):
     r = sb.run(concert, "SELECT 1 AS one")
     assert isinstance(r, Result) and r.columns == ["one"] and r.rows == [(1,)] and r.elapsed_s >= 0
+
+
+def test_an_interrupted_batch_does_not_leak_into_the_next(concert):
+    import _thread
+
+    slow = "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r"
+    with Sandbox(workers=2, timeout=2.0) as sb:
+        threading.Timer(0.3, _thread.interrupt_main).start()
+        with pytest.raises(KeyboardInterrupt):
+            sb.run_many([(concert, slow), (concert, slow + " -- again")])
+        rs = sb.run_many([(concert, "SELECT count(*) FROM singer"), (concert, "SELECT count(*) FROM stadium")])
+        assert [r.rows for r in rs] == [[(6,)], [(9,)]]
+
+
+def test_a_closed_sandbox_starts_again_on_use(concert):
+    sb = Sandbox(workers=1)
+    assert sb.run(concert, "SELECT 1").ok
+    sb.close()
+    assert sb.run(concert, "SELECT 2").rows == [(2,)]
+    sb.close()

@@ -60,6 +60,7 @@ class _Worker:
             os.close(c2p_w)
         self.wfd, self.rfd = p2c_w, c2p_r
         self.chunk: list[int] | None = None  # task indices in flight
+        self.chunk_id = 0
         self.ready = False
 
     def wait_ready(self) -> None:
@@ -136,6 +137,7 @@ class WorkerPool:
         self._pid = os.getpid()
         self.replaced = 0  # workers killed or lost and replaced (read by tests)
         self.executed = 0  # tasks sent to workers (read by tests and benchmarks)
+        self._sent = 0  # chunk ids: a reply must name the chunk it answers
         self._finalizer = weakref.finalize(self, _shutdown, self._workers)
 
     def _start_missing(self) -> None:
@@ -172,7 +174,16 @@ class WorkerPool:
         with self._lock:
             self._start_missing()
             self.executed += len(tasks)
-            self._dispatch(tasks, results)
+            try:
+                self._dispatch(tasks, results)
+            except BaseException:
+                # Interrupted (Ctrl-C, a bug): replies still in flight would be read as the
+                # answers to the next batch, so workers with work outstanding are replaced.
+                for i, w in enumerate(self._workers):
+                    if w is not None and w.chunk is not None:
+                        w.kill()
+                        self._workers[i] = None
+                raise
         return results
 
     def _dispatch(self, tasks: list[tuple], results: list) -> None:
@@ -192,8 +203,10 @@ class WorkerPool:
                     w = self._workers[i]
                 chunk = pending.popleft()
                 w.chunk = chunk
+                self._sent += 1
+                w.chunk_id = self._sent
                 try:
-                    write_message(w.wfd, (0, [tasks[j] for j in chunk]))
+                    write_message(w.wfd, (w.chunk_id, [tasks[j] for j in chunk]))
                 except OSError:  # the worker died while idle; its chunk goes back to the queue
                     self._lost(i, pending, results, tasks, attempts, None)
                     idle.append(i)
@@ -209,7 +222,7 @@ class WorkerPool:
                     msg = read_message(fd)
                 except (OSError, EOFError, ValueError):
                     msg = None
-                if msg is None:
+                if msg is None or msg[0] != w.chunk_id:  # no reply, or not to what was asked
                     self._lost(i, pending, results, tasks, attempts, "died")
                 else:
                     for j, res in zip(w.chunk, msg[1]):
