@@ -1,0 +1,112 @@
+"""Examples per second of `sqlrl eval` (batched, length-sorted, stopping at the answer's end)
+against a loop that calls `generate` one example at a time, on the default model.
+
+    .venv/bin/python benchmarks/bench_eval.py --n 24 --batch-sizes 8,16
+
+Baselines:
+- `naive`: one `generate` per example, max_new_tokens, no stopping (what a peer script does);
+  its answer is its text cut at the template's first stop string, then extracted;
+- `single`: one `generate` per example with sqlrl's stopping (isolates what batching gives).
+Both must give the same SQL as `sqlrl eval` for every example; the script says if not.
+Timings include extraction and scoring in the sandbox, as `sqlrl eval` does them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+
+def naive_loop(model, tokenizer, tmpl, rows, max_new_tokens):
+    import torch
+
+    from sqlrl.eval.evaluate import extract_sql
+    from sqlrl.eval.generate import render_prompt
+
+    out = []
+    for r in rows:
+        ids = tokenizer(render_prompt(tokenizer, tmpl, r), add_special_tokens=False, return_tensors="pt")
+        with torch.no_grad():
+            seq = model.generate(**ids, max_new_tokens=max_new_tokens, do_sample=False,
+                                 pad_token_id=tokenizer.pad_token_id)
+        text = tokenizer.decode(seq[0, ids["input_ids"].shape[1]:], skip_special_tokens=True)
+        for stop in tmpl.stop_strings:  # what stopping would have kept: up to and with the stop string
+            if stop in text:
+                text = text[:text.index(stop) + len(stop)]
+        out.append(extract_sql(tmpl, text))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default=None, help="model (default: sqlrl's default model)")
+    ap.add_argument("--dataset", default="spider")
+    ap.add_argument("--split", default="dev")
+    ap.add_argument("--n", type=int, default=24, help="examples (the first N of the split)")
+    ap.add_argument("--batch-sizes", default="8,16", help="comma-separated batch sizes for sqlrl eval")
+    ap.add_argument("--max-new-tokens", type=int, default=128)
+    ap.add_argument("--baselines", default="naive", help="comma-separated: naive, single")
+    ap.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
+    ap.add_argument("--json", default=None, help="write the numbers here")
+    args = ap.parse_args()
+
+    import torch
+
+    from sqlrl.data import load_dataset
+    from sqlrl.eval import evaluate
+    from sqlrl.models import load_model, load_tokenizer
+    from sqlrl.prompts import get_template
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    rows = [dict(r) for r in load_dataset(args.dataset, args.split, limit=args.n)]
+    tok = load_tokenizer(args.model)
+    tmpl = get_template("plain")
+    results = {"n": len(rows), "threads": torch.get_num_threads(), "max_new_tokens": args.max_new_tokens}
+    preds = {}
+
+    baselines = [b for b in args.baselines.split(",") if b]
+    if "naive" in baselines:
+        model = load_model(args.model)  # fresh: no stopping configured
+        t = time.perf_counter()
+        preds["naive"] = naive_loop(model, tok, tmpl, rows, args.max_new_tokens)
+        results["naive_s"] = time.perf_counter() - t
+        print(f"naive loop (1 per generate, no stopping): {len(rows) / results['naive_s']:.3f} ex/s", flush=True)
+        del model
+
+    model = load_model(args.model)
+    for bs in [int(b) for b in args.batch_sizes.split(",")] + ([1] if "single" in baselines else []):
+        with tempfile.TemporaryDirectory() as tmp:
+            t = time.perf_counter()
+            s = evaluate(model, tok, rows, batch_size=bs, max_new_tokens=args.max_new_tokens, out_dir=tmp,
+                         progress=False)
+            dt = time.perf_counter() - t
+            recs = [json.loads(x) for x in Path(tmp, "examples.jsonl").read_text().splitlines()]
+        name = "single" if bs == 1 else f"eval_bs{bs}"
+        preds[name] = [r["prediction"] for r in recs]
+        results[f"{name}_s"] = dt
+        results[f"{name}_ex"] = s["ex"]
+        print(f"{'one-by-one with stopping' if bs == 1 else f'sqlrl eval, batch {bs}'}: "
+              f"{len(rows) / dt:.3f} ex/s, EX {100 * s['ex']:.1f}%", flush=True)
+
+    ref = next(k for k in preds if k.startswith("eval"))
+    for name, p in preds.items():
+        same = sum(a == b for a, b in zip(p, preds[ref]))
+        results[f"{name}_same_as_{ref}"] = same
+        if same != len(rows):
+            print(f"outputs differ: {name} vs {ref}: {len(rows) - same} of {len(rows)} examples")
+    for base in ("naive", "single"):
+        if f"{base}_s" in results:
+            for k in [k for k in results if k.startswith("eval_bs") and k.endswith("_s")]:
+                ratio = results[f"{base}_s"] / results[k]
+                results[f"speedup_{k[:-2]}_vs_{base}"] = ratio
+                print(f"speedup {k[:-2]} vs {base}: {ratio:.2f}x")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
