@@ -423,3 +423,17 @@ def test_a_closed_sandbox_starts_again_on_use(concert):
     sb.close()
     assert sb.run(concert, "SELECT 2").rows == [(2,)]
     sb.close()
+
+
+def test_a_database_locked_by_a_writer_fails_fast(writable_db):
+    writer = sqlite3.connect(writable_db, isolation_level=None)
+    writer.execute("BEGIN EXCLUSIVE")
+    try:
+        with Sandbox(workers=1, timeout=5.0) as sb:
+            t = time.monotonic()
+            r = sb.run(writable_db, "SELECT count(*) FROM airlines")
+            assert not r.ok and r.error_type == "other" and "locked" in r.error, r
+            assert time.monotonic() - t < 1.0 + SLACK
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

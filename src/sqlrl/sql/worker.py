@@ -147,8 +147,10 @@ class Executor:
             return conn
         if not os.path.isfile(path):
             raise BadInput(f"database file not found: {path}")
+        conn = None
         try:
-            conn = sqlite3.connect(_file_uri(path), uri=True, isolation_level=None,
+            # timeout: wait at most 1 s for a lock held by a writer elsewhere, then fail.
+            conn = sqlite3.connect(_file_uri(path), uri=True, isolation_level=None, timeout=1.0,
                                    check_same_thread=False, cached_statements=512)
             conn.execute("PRAGMA query_only = ON")
             conn.execute("PRAGMA temp_store = MEMORY")
@@ -159,6 +161,10 @@ class Executor:
                 # (rightly) deny it.
                 conn.execute(f"SELECT * FROM pragma_{name}('sqlite_master') LIMIT 0").fetchall()
         except sqlite3.DatabaseError as e:
+            if conn is not None:
+                conn.close()
+            if classify(str(e)) != "bad_input":  # e.g. locked by a writer: a real SQLite error
+                raise
             raise BadInput(f"cannot open {path} as an SQLite database: {e}") from None
         conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
         conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_SQL_CHARS)
