@@ -85,6 +85,8 @@ class Sandbox:
         gold_cache_entries, gold_cache_bytes: bounds of the gold result cache (LRU).
 
     Use as a context manager, or call `close()`; `get_sandbox()` gives a shared instance.
+    Thread-safe: calls from several threads (or async tasks) are served one batch at a time,
+    each batch using every worker.
     """
 
     def __init__(self, workers: int = 2, timeout: float = 5.0, max_rows: int = 10_000,
