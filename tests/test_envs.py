@@ -1,0 +1,132 @@
+"""The SQL environment at the text level: scripted episodes on a real Spider database."""
+
+from __future__ import annotations
+
+import pytest
+
+from sqlrl.envs import EnvConfig, SQLEnv, render_result
+from sqlrl.errors import UserError
+from sqlrl.sql import get_sandbox
+
+GOLD = "SELECT count(*) FROM singer"
+THINK = "<think>I count the singers.</think>\n"
+
+
+@pytest.fixture(scope="module")
+def db(spider_dir):
+    path = spider_dir / "database" / "concert_singer" / "concert_singer.sqlite"
+    assert path.is_file()
+    return str(path)
+
+
+def play(env: SQLEnv, turns: list[str]) -> list:
+    """Feed fixed completions turn by turn until the episode ends; returns the steps."""
+    steps = []
+    for turn in turns:
+        steps.append(env.step(turn))
+        if steps[-1].done:
+            break
+    return steps
+
+
+def test_scripted_episode_transcript_and_reward(db):
+    env = SQLEnv(EnvConfig(name="sql", max_turns=3))
+    env.reset(db_path=db, gold_sql=GOLD)
+    steps = play(env, [THINK + "<sql>SELECT name FROM singer ORDER BY name LIMIT 2</sql>",
+                       THINK + "<sql>SELECT count(*) FROM singer</sql>",
+                       THINK + f"<solution>{GOLD}</solution>"])
+    assert [s.done for s in steps] == [False, False, True]
+    assert steps[0].observation == ("\n<observation>\nName\nJoe Sharp\nJohn Nizinik\n\n"
+                                    "2 turns left.\n</observation>\n")
+    assert steps[1].observation == ("\n<observation>\ncount(*)\n6\n\n1 turn left: give your final query "
+                                    "inside <solution> ... </solution> now.\n</observation>\n")
+    assert env.reason == "solution" and env.turns == 3
+    assert env.transcript == [THINK + "<sql>SELECT name FROM singer ORDER BY name LIMIT 2</sql>", steps[0].observation,
+                              THINK + "<sql>SELECT count(*) FROM singer</sql>", steps[1].observation,
+                              THINK + f"<solution>{GOLD}</solution>"]
+    assert env.record()["sql_calls"] == 2 and env.record()["used_db"]
+    assert env.reward() == 1.0
+
+
+def test_wrong_solution_scores_zero_and_bad_format_minus_one(db):
+    env = SQLEnv(EnvConfig(name="sql"))
+    env.reset(db_path=db, gold_sql=GOLD)
+    play(env, [THINK + "<solution>SELECT count(*) FROM stadium</solution>"])
+    assert env.reason == "solution" and env.reward() == 0.0
+    env.reset(db_path=db, gold_sql=GOLD)
+    play(env, [f"<solution>{GOLD}</solution>"])  # no <think>: the skyrl format is not followed
+    assert env.reason == "solution" and env.reward() == -1.0
+
+
+@pytest.mark.parametrize("sql, error_type", [
+    ("DROP TABLE singer", "denied"),
+    ("SELECT * FROM singer; DELETE FROM singer", None),
+    ("SELEC name FROM singer", "syntax"),
+    ("SELECT nope FROM singer", "no_such_column"),
+    ("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r) SELECT count(*) FROM r", "timeout"),
+    ("", "bad_input"),
+])
+def test_hostile_or_broken_sql_is_an_observation_and_the_episode_goes_on(db, sql, error_type):
+    env = SQLEnv(EnvConfig(name="sql", max_turns=3, timeout=0.5))
+    env.reset(db_path=db, gold_sql=GOLD)
+    step = env.step(THINK + f"<sql>{sql}</sql>")
+    assert not step.done
+    assert "<observation>\nError (" in step.observation
+    if error_type:
+        assert f"Error ({error_type})" in step.observation
+    assert env.record()["sql_errors"] == 1
+    final = env.step(THINK + f"<solution>{GOLD}</solution>")
+    assert final.done and env.reward() == 1.0
+    assert get_sandbox().run(db, "SELECT count(*) FROM singer").rows == [(6,)]  # nothing was changed
+
+
+def test_turn_without_closing_tag_ends_with_minus_one(db):
+    env = SQLEnv(EnvConfig(name="sql"))
+    env.reset(db_path=db, gold_sql=GOLD)
+    (step,) = play(env, [THINK + f"<solution>{GOLD}"])  # cut by the token limit: no </solution>
+    assert step.done and step.reason == "no_closing_tag"
+    assert env.answer() == "" and env.reward() == -1.0
+
+
+def test_more_turns_than_allowed_ends_with_minus_one(db):
+    env = SQLEnv(EnvConfig(name="sql", max_turns=2))
+    env.reset(db_path=db, gold_sql=GOLD)
+    steps = play(env, [THINK + "<sql>SELECT 1</sql>"] * 5)
+    assert [s.done for s in steps] == [False, True]
+    assert env.reason == "max_turns" and env.reward() == -1.0
+    with pytest.raises(RuntimeError, match="already ended"):
+        env.step(THINK + f"<solution>{GOLD}</solution>")
+
+
+def test_observation_is_capped_in_rows_and_characters(db):
+    env = SQLEnv(EnvConfig(name="sql", max_rows=3, max_chars=60))
+    env.reset(db_path=db, gold_sql=GOLD)
+    obs = env.step(THINK + "<sql>SELECT * FROM singer</sql>").observation
+    body = obs.split("<observation>\n", 1)[1].split("\n\n", 1)[0]
+    assert body.endswith("... (cut at 60 characters)")
+    assert len(body) == 60 + len("\n... (cut at 60 characters)")
+    env = SQLEnv(EnvConfig(name="sql", max_rows=2, max_chars=5000))
+    env.reset(db_path=db, gold_sql=GOLD)
+    obs = env.step(THINK + "<sql>SELECT name FROM singer</sql>").observation
+    assert obs.count("\n") == 9 and "... (only the first 2 rows are shown)" in obs
+
+
+def test_only_the_first_closing_tag_counts(db):
+    env = SQLEnv(EnvConfig(name="sql"))
+    env.reset(db_path=db, gold_sql=GOLD)
+    step = env.step(THINK + "<sql>SELECT 42</sql> then <solution>SELECT 1</solution>")
+    assert not step.done and "\n42\n" in step.observation
+
+
+def test_render_result_error_and_empty():
+    from sqlrl.sql import Result
+
+    assert render_result(Result.failure("boom", "other"), 5, 100) == "Error (other): boom"
+    assert render_result(Result(True, ["a"], []), 5, 100) == "a\n(no rows)"
+
+
+@pytest.mark.parametrize("field, value", [("max_turns", 0), ("timeout", 0), ("max_rows", 0), ("name", "gym"),
+                                          ("max_chars", 10)])
+def test_bad_settings_name_the_field(field, value):
+    with pytest.raises(UserError, match=f"env.{field}"):
+        EnvConfig(**{field: value}).check()
