@@ -48,7 +48,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=24, help="examples (the first N of the split)")
     ap.add_argument("--batch-sizes", default="8,16", help="comma-separated batch sizes for sqlrl eval")
     ap.add_argument("--max-new-tokens", type=int, default=128)
-    ap.add_argument("--baselines", default="naive", help="comma-separated: naive, single")
+    ap.add_argument("--baselines", default="naive", help="comma-separated: naive, single, noshare "
+                                                         "(sqlrl eval without prefix sharing, first batch size)")
     ap.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
     ap.add_argument("--json", default=None, help="write the numbers here")
     args = ap.parse_args()
@@ -77,20 +78,35 @@ def main() -> None:
         print(f"naive loop (1 per generate, no stopping): {len(rows) / results['naive_s']:.3f} ex/s", flush=True)
         del model
 
+    import sqlrl.eval.generate as gen_module
+
     model = load_model(args.model)
-    for bs in [int(b) for b in args.batch_sizes.split(",")] + ([1] if "single" in baselines else []):
+    sizes = [int(b) for b in args.batch_sizes.split(",")]
+    runs = [(f"eval_bs{bs}", bs, True) for bs in sizes]
+    if "noshare" in baselines:
+        runs.append((f"noshare_bs{sizes[0]}", sizes[0], False))
+    if "single" in baselines:
+        runs.append(("single", 1, True))
+    plain_generate = gen_module.generate
+    for name, bs, share in runs:
+        # evaluate() calls generate(); the no-sharing variant pins share_prefix=False
+        gen_module.generate = plain_generate if share else (
+            lambda *a, **k: plain_generate(*a, **{**k, "share_prefix": False}))
+        import sqlrl.eval.evaluate as ev_module
+
+        ev_module.generate = gen_module.generate
         with tempfile.TemporaryDirectory() as tmp:
             t = time.perf_counter()
             s = evaluate(model, tok, rows, batch_size=bs, max_new_tokens=args.max_new_tokens, out_dir=tmp,
                          progress=False)
             dt = time.perf_counter() - t
             recs = [json.loads(x) for x in Path(tmp, "examples.jsonl").read_text().splitlines()]
-        name = "single" if bs == 1 else f"eval_bs{bs}"
         preds[name] = [r["prediction"] for r in recs]
         results[f"{name}_s"] = dt
         results[f"{name}_ex"] = s["ex"]
-        print(f"{'one-by-one with stopping' if bs == 1 else f'sqlrl eval, batch {bs}'}: "
+        print(f"{name} (batch {bs}, prefix sharing {'on' if share else 'off'}): "
               f"{len(rows) / dt:.3f} ex/s, EX {100 * s['ex']:.1f}%", flush=True)
+    gen_module.generate = ev_module.generate = plain_generate
 
     ref = next(k for k in preds if k.startswith("eval"))
     for name, p in preds.items():
@@ -100,7 +116,7 @@ def main() -> None:
             print(f"outputs differ: {name} vs {ref}: {len(rows) - same} of {len(rows)} examples")
     for base in ("naive", "single"):
         if f"{base}_s" in results:
-            for k in [k for k in results if k.startswith("eval_bs") and k.endswith("_s")]:
+            for k in [k for k in results if k.startswith(("eval_bs", "noshare")) and k.endswith("_s")]:
                 ratio = results[f"{base}_s"] / results[k]
                 results[f"speedup_{k[:-2]}_vs_{base}"] = ratio
                 print(f"speedup {k[:-2]} vs {base}: {ratio:.2f}x")

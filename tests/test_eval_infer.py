@@ -26,6 +26,11 @@ class Fixed(torch.nn.Module):
         self.prompts = []
         self.tok = tokenizer
 
+    def forward(self, input_ids, **kw):  # the shared-prefix pass: a cache that repeats nothing
+        from types import SimpleNamespace
+
+        return SimpleNamespace(past_key_values=SimpleNamespace(batch_repeat_interleave=lambda n: None))
+
     def generate(self, input_ids, attention_mask, **kw):
         self.prompts += [self.tok.decode(i[m.bool()]) for i, m in zip(input_ids, attention_mask)]
         return torch.cat([input_ids, torch.tensor([self.new] * len(input_ids))], dim=1)

@@ -51,13 +51,18 @@ class Scripted(torch.nn.Module):
         self.generation_config = GenerationConfig(eos_token_id=tokenizer.eos_token_id)
         self.calls = []
 
+    def forward(self, input_ids, **kw):  # the shared-prefix pass: a cache that repeats nothing
+        return SimpleNamespace(past_key_values=SimpleNamespace(batch_repeat_interleave=lambda n: None))
+
     def generate(self, input_ids, attention_mask, num_return_sequences=1, **kw):
         self.calls.append(kw)
-        outs = []
+        outs, seen = [], {}
         for ids, mask in zip(input_ids, attention_mask):
             prompt = self.tok.decode(ids[mask.bool()])
             question = prompt.split("Question: ")[-1].split("<|im_end|>")[0].strip()
-            for s in range(num_return_sequences):
+            for _ in range(num_return_sequences):
+                # samples come as repeated rows or as num_return_sequences: number them either way
+                s = seen[question] = seen.get(question, -1) + 1
                 new = self.tok(self.answer(question, s), add_special_tokens=False)["input_ids"]
                 outs.append(ids.tolist() + new + [self.tok.eos_token_id])
         width = max(map(len, outs))
@@ -68,12 +73,14 @@ def test_batched_greedy_equals_one_by_one(tiny_model, tokenizer, rows):
     from sqlrl.prompts import get_template
 
     tmpl = get_template("plain")
-    prompts = [render_prompt(tokenizer, tmpl, r) for r in rows[:6]]
+    prompts = [render_prompt(tokenizer, tmpl, r) for r in rows[:5]]
     lengths = {len(tokenizer(p, add_special_tokens=False)["input_ids"]) for p in prompts}
     assert len(lengths) > 1  # padding is really exercised
-    batched = generate(tiny_model, tokenizer, prompts, batch_size=4, max_new_tokens=12)
-    single = [generate(tiny_model, tokenizer, [p], batch_size=1, max_new_tokens=12)[0] for p in prompts]
+    batched = generate(tiny_model, tokenizer, prompts, batch_size=4, max_new_tokens=10)
+    plain = generate(tiny_model, tokenizer, prompts, batch_size=4, max_new_tokens=10, share_prefix=False)
+    single = [generate(tiny_model, tokenizer, [p], batch_size=1, max_new_tokens=10)[0] for p in prompts]
     assert batched == single
+    assert plain == single
     assert all(len(t) == 1 and t[0] for t in batched)
 
 

@@ -1,7 +1,9 @@
 """Batched generation for evaluation and inference: the same prompts and stopping as training.
 
-Speed on a CPU comes from three things (see benchmarks/bench_eval.py):
+Speed on a CPU comes from four things (see benchmarks/bench_eval.py):
 - batches of prompts sorted by token length, left-padded, so little compute goes to padding;
+- prompts on the same database side by side, so a batch runs the prefix its prompts share
+  (system prompt and schema: most of the prompt) once instead of once per prompt;
 - stopping at the end of the SQL answer (`sqlrl.stopping`), so a batch ends when its answers
   do rather than at `max_new_tokens`;
 - a batch size large enough to use the cores, small enough that one long answer does not
@@ -41,12 +43,80 @@ def _seed_all(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def _lcp(a: list[int], b: list[int]) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def batch_order(encoded: list[list[int]], todo: list[int], share_prefix: bool, min_shared: int = 32) -> list[int]:
+    """The order prompts are batched in.
+
+    Without prefix sharing: longest first (little padding; memory peaks at the start, so an
+    out-of-memory shows at once). With it: prompts that share a long prefix (the same system
+    prompt and database schema) are put side by side, longest first within each such run, so
+    a batch can compute its shared prefix once.
+    """
+    if not share_prefix or not todo:
+        return sorted(todo, key=lambda i: -len(encoded[i]))
+    lex = sorted(todo, key=lambda i: encoded[i])
+    runs, cur = [], [lex[0]]
+    for a, b in zip(lex, lex[1:]):
+        if _lcp(encoded[a], encoded[b]) >= min_shared:
+            cur.append(b)
+        else:
+            runs.append(cur)
+            cur = [b]
+    runs.append(cur)
+    return [i for run in runs for i in sorted(run, key=lambda i: -len(encoded[i]))]
+
+
+def _batch_inputs(model, tokenizer, seqs: list[list[int]], repeats: int, share_prefix: bool, min_shared: int):
+    """generate() kwargs for one batch: padded ids and mask, plus the shared prefix's KV cache.
+
+    With a shared prefix of P tokens, the prefix is run once and its cache repeated over the
+    batch; each row is prefix + padding + its own suffix, the mask hides the padding and the
+    positions come from the mask, so every row sees exactly its own prompt.
+    """
+    import torch
+
+    pad = tokenizer.pad_token_id
+    shared = min(min(_lcp(seqs[0], s) for s in seqs), min(len(s) for s in seqs) - 1)
+    if not share_prefix or shared < min_shared:
+        rows, masks = [], []
+        width = max(map(len, seqs))
+        for s in seqs:  # left padding
+            rows.append([pad] * (width - len(s)) + s)
+            masks.append([0] * (width - len(s)) + [1] * len(s))
+        ids, mask = torch.tensor(rows), torch.tensor(masks)
+        if repeats > 1:
+            return {"input_ids": ids, "attention_mask": mask, "num_return_sequences": repeats}
+        return {"input_ids": ids, "attention_mask": mask}
+    prefix = seqs[0][:shared]
+    width = max(len(s) for s in seqs) - shared
+    rows, masks = [], []
+    for s in seqs:
+        tail = s[shared:]
+        rows.append(prefix + [pad] * (width - len(tail)) + tail)
+        masks.append([1] * shared + [0] * (width - len(tail)) + [1] * len(tail))
+    device = next(model.parameters()).device
+    with torch.no_grad():
+        cache = model(input_ids=torch.tensor([prefix], device=device), use_cache=True).past_key_values
+    cache.batch_repeat_interleave(len(seqs) * repeats)
+    ids = torch.tensor(rows).repeat_interleave(repeats, dim=0)
+    mask = torch.tensor(masks).repeat_interleave(repeats, dim=0)
+    return {"input_ids": ids, "attention_mask": mask, "cache": cache}
+
+
 def generate(model, tokenizer, prompts: list[str], *, batch_size: int = 8, max_new_tokens: int = 128,
              num_samples: int = 1, do_sample: bool = False, temperature: float = 1.0, top_p: float = 1.0,
-             seed: int = 0, sort_by_length: bool = True,
+             seed: int = 0, share_prefix: bool = True, min_shared: int = 32,
              on_batch: Callable[[list[int], list[list[str]]], None] | None = None) -> list[list[str] | None]:
     """Generate `num_samples` continuations for each prompt; returns them in prompt order.
 
+    `share_prefix`: compute the prompt prefix a batch shares (system prompt, schema) once.
     A prompt that does not fit in the context window with `max_new_tokens` to spare gets
     None (the caller reports it). `on_batch(indices, texts)` is called after each batch with
     the prompt indices it covered, for progress and running scores.
@@ -62,11 +132,8 @@ def generate(model, tokenizer, prompts: list[str], *, batch_size: int = 8, max_n
     limit = context_limit(model, tokenizer)
     out: list[list[str] | None] = [None] * len(prompts)
     todo = [i for i, ids in enumerate(encoded) if limit is None or len(ids) + max_new_tokens <= limit]
-    if sort_by_length:
-        # Longest first: memory peaks at the start, and the progress estimate is pessimistic.
-        todo.sort(key=lambda i: -len(encoded[i]))
-    gen_kwargs = dict(max_new_tokens=max_new_tokens, do_sample=do_sample, num_return_sequences=num_samples,
-                      pad_token_id=tokenizer.pad_token_id)
+    todo = batch_order(encoded, todo, share_prefix, min_shared)
+    gen_kwargs = dict(max_new_tokens=max_new_tokens, do_sample=do_sample, pad_token_id=tokenizer.pad_token_id)
     if do_sample:
         gen_kwargs.update(temperature=temperature, top_p=top_p)
     else:
@@ -78,14 +145,15 @@ def generate(model, tokenizer, prompts: list[str], *, batch_size: int = 8, max_n
     try:
         for b, start in enumerate(range(0, len(todo), batch_size)):
             idx = todo[start:start + batch_size]
-            batch = tokenizer.pad({"input_ids": [encoded[i] for i in idx]}, padding=True, return_tensors="pt")
-            batch = {k: v.to(device) for k, v in batch.items()}
             if do_sample:
                 _seed_all(seed + b)
             with torch.no_grad():
+                batch = _batch_inputs(model, tokenizer, [encoded[i] for i in idx], num_samples, share_prefix,
+                                      min_shared)
+                width = batch["input_ids"].shape[1]
+                batch = {k: v.to(device) if torch.is_tensor(v) else v for k, v in batch.items()}
                 seqs = model.generate(**batch, **gen_kwargs)
-            new = seqs[:, batch["input_ids"].shape[1]:]
-            texts = tokenizer.batch_decode(new, skip_special_tokens=True)
+            texts = tokenizer.batch_decode(seqs[:, width:], skip_special_tokens=True)
             per_prompt = [texts[k * num_samples:(k + 1) * num_samples] for k in range(len(idx))]
             for i, t in zip(idx, per_prompt):
                 out[i] = t

@@ -128,8 +128,11 @@ def _load_spider(path: Path, lines, rows) -> LoadedPredictions:
             issues.append(Issue(no, "encoding", f"{path}:{no}: {bad}", pos))
             errors[pos] = "bad_encoding"
             continue
-        query, _, db_id = text.partition("\t")
+        # A trailing TAB + identifier is Spider's db_id column; a TAB inside the SQL is not.
+        query, sep, db_id = text.rpartition("\t")
         db_id = db_id.strip()
+        if not sep or not re.fullmatch(r"[\w.-]+", db_id):
+            query, db_id = text, ""
         if db_id and db_id != rows[pos].get("db_id"):
             issues.append(Issue(no, "db_mismatch", f"{path}:{no}: line names database '{db_id}' but example {pos} "
                                 f"is on '{rows[pos].get('db_id')}': the file is not in dataset order", pos))
