@@ -1,0 +1,141 @@
+"""The SQL environment inside TRL's GRPOTrainer and in evaluation, on the tiny model fixture."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from sqlrl.envs import EnvConfig, trainer_kwargs
+from sqlrl.errors import UserError
+
+THINK = "<think>I count the singers.</think>\n"
+
+
+@pytest.fixture(scope="module")
+def rows(spider_dir):
+    from sqlrl.data import load_dataset
+
+    ds = load_dataset("spider", "dev", data_dir=spider_dir, limit=4)
+    rows = [dict(r) for r in ds]
+    assert rows[0]["gold_sql"].lower().startswith("select count(*) from singer")
+    return rows
+
+
+def _cfg(**env):
+    return SimpleNamespace(env=EnvConfig(name="sql", **env), data=SimpleNamespace(template="skyrl"))
+
+
+def _trainer(tiny_model_dir, rows, tmp_path, max_completion_length=160, **env):
+    from datasets import Dataset
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from trl import GRPOConfig, GRPOTrainer
+
+    from sqlrl.prompts import get_template
+    from sqlrl.rewards import build_rewards
+    from sqlrl.stopping import configure_stopping
+
+    tok = AutoTokenizer.from_pretrained(tiny_model_dir, padding_side="left")
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir)
+    tmpl = get_template("skyrl")
+    gen_kwargs = configure_stopping(model, tok, tmpl.stop_strings)
+    ds = Dataset.from_list([{"prompt": tmpl.messages(r), "db_path": r["db_path"], "gold_sql": r["gold_sql"]}
+                            for r in rows[:2]])
+    funcs, weights = build_rewards(preset="skyrl", template="skyrl")
+    kw = trainer_kwargs(_cfg(**env), reward_funcs=funcs)
+    args = GRPOConfig(output_dir=str(tmp_path), per_device_train_batch_size=2, num_generations=2, max_steps=1,
+                      max_completion_length=max_completion_length, beta=0.0, report_to=[], logging_steps=1,
+                      save_strategy="no", bf16=False, use_cpu=True, reward_weights=weights, generation_kwargs=gen_kwargs, temperature=1.0)
+    return GRPOTrainer(model=model, reward_funcs=kw.pop("reward_funcs"), args=args, train_dataset=ds,
+                       processing_class=tok, **kw), tok, ds
+
+
+def _scripted(trainer, tok, scripts):
+    """Replace TRL's one-turn generation by fixed completions: scripts[episode][turn]."""
+    calls = {"n": 0}
+
+    def generate_by_call(batch, images, fields, num_generations=1, has_tool_images=False):
+        turn = calls["n"]
+        calls["n"] += 1
+        # every scripted episode is still running at every turn, so batch position = episode
+        return [tok.encode(scripts[e][turn], add_special_tokens=False) for e in range(len(batch))], None
+
+    trainer._generate_single_turn = generate_by_call
+
+
+def test_observation_tokens_carry_no_gradient(tiny_model_dir, rows, tmp_path):
+    import torch
+
+    trainer, tok, ds = _trainer(tiny_model_dir, rows, tmp_path)
+    gold = rows[0]["gold_sql"]
+    query = THINK + "<sql>SELECT count(*) FROM singer</sql>"
+    scripts = [[query, THINK + f"<solution>{gold}</solution>"],           # right: reward 1
+               [query, THINK + "<solution>SELECT count(*) FROM stadium</solution>"]]  # wrong: reward 0
+    _scripted(trainer, tok, scripts)
+    trainer.model.train()
+    batch = trainer._generate_and_score_completions([dict(ds[0]), dict(ds[0])])
+
+    mask = batch["tool_mask"] * batch["completion_mask"]
+    for e in range(2):
+        ids = batch["completion_ids"][e][batch["completion_mask"][e].bool()].tolist()
+        m = mask[e][batch["completion_mask"][e].bool()].tolist()
+        model_text = tok.decode([t for t, k in zip(ids, m) if k])
+        env_text = tok.decode([t for t, k in zip(ids, m) if not k])
+        assert model_text == "".join(scripts[e])
+        assert env_text.startswith("\n<observation>\ncount(*)\n6\n") and env_text.endswith("</observation>\n")
+    assert batch["advantages"][0] > 0 > batch["advantages"][1]  # rewards 1 and 0 from the final answers
+
+    captured = {}
+
+    def keep(module, inputs, output):
+        output.retain_grad()
+        captured["logits"] = output
+
+    # the final norm's output at position t feeds only the logits predicting token t + 1
+    handle = trainer.model.model.norm.register_forward_hook(keep)
+    trainer.current_gradient_accumulation_steps = 1  # set by the training loop, which this test skips
+    loss = trainer.compute_loss(trainer.model, batch)
+    loss.backward()
+    handle.remove()
+    grad = captured["logits"].grad  # (B, prompt + completion positions, hidden)
+    p, n = batch["prompt_ids"].shape[1], mask.shape[1]
+    carries = grad[:, p - 1:p - 1 + n].abs().sum(-1) != 0  # position p - 1 + j predicts completion token j
+    assert torch.equal(carries, mask.bool()), (carries.int().tolist(), mask.tolist())
+    assert int((batch["tool_mask"] == 0).sum()) > 20  # the observations were there, and masked
+
+
+def test_one_training_step_logs_turns_and_database_use(tiny_model_dir, rows, tmp_path):
+    trainer, tok, ds = _trainer(tiny_model_dir, rows, tmp_path, max_completion_length=24, max_turns=2)
+    trainer.train()
+    logged = {k for rec in trainer.state.log_history for k in rec}
+    assert {"env/turns", "env/used_db", "env/end_no_closing_tag", "rewards/format_gate/mean"} <= logged
+    rec = next(r for r in trainer.state.log_history if "env/turns" in r)
+    assert 1 <= rec["env/turns"] <= 2 and 0 <= rec["env/used_db"] <= 1
+
+
+def test_trainer_kwargs_off_by_default_and_checks_template():
+    assert trainer_kwargs(SimpleNamespace(env=EnvConfig(), data=SimpleNamespace(template="plain"))) == {}
+    with pytest.raises(UserError, match="data.template=skyrl"):
+        trainer_kwargs(SimpleNamespace(env=EnvConfig(name="sql"), data=SimpleNamespace(template="plain")))
+    with pytest.raises(UserError, match="env.max_turns"):
+        trainer_kwargs(SimpleNamespace(env={"name": "sql", "max_turns": 0}, data=SimpleNamespace(template="skyrl")))
+    kw = trainer_kwargs(_cfg(), reward_funcs=[lambda prompts, completions, **k: [len(c) for c in completions]])
+    wrapped = kw["reward_funcs"][0]
+    assert wrapped(prompts=[None], completions=["long transcript"], env_answer=["ab"]) == [2]
+    assert wrapped(prompts=[None], completions=["abc"]) == [3]
+
+
+def test_multi_turn_evaluation_reports_episodes(tiny_model_dir, rows, tmp_path):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from sqlrl.envs import evaluate_multi_turn
+
+    tok = AutoTokenizer.from_pretrained(tiny_model_dir, padding_side="left")
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir)
+    summary = evaluate_multi_turn(model, tok, rows[:2], EnvConfig(name="sql", max_turns=2), max_new_tokens=16,
+                                  out_dir=tmp_path, progress=False)
+    mt = summary["multi_turn"]
+    assert mt["episodes"] == 2 and 1 <= mt["turns_mean"] <= 2 and sum(mt["end_reasons"].values()) == 2
+    assert summary["n"] == 2
+    lines = (tmp_path / "episodes.jsonl").read_text().splitlines()
+    assert len(lines) == 2
