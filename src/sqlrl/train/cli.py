@@ -18,7 +18,7 @@ def _run(args, trainer: str) -> int:
     if cfg.trainer != trainer:
         raise UserError(f"recipe '{cfg.recipe}' is a {cfg.trainer} recipe: run it with `sqlrl {'train' if cfg.trainer == 'grpo' else 'sft'}`.")
     if args.num_processes and args.num_processes > 1:
-        return _launch(args)
+        return _launch(args, cfg)
     if trainer == "grpo":
         from sqlrl.train.grpo import train
     else:
@@ -28,24 +28,62 @@ def _run(args, trainer: str) -> int:
     return 0
 
 
-def _launch(args) -> int:
-    """Re-run this command under `accelerate launch` with N processes (DeepSpeed via --accelerate-config)."""
+def _launch(args, cfg) -> int:
+    """Re-run this command under `accelerate launch` with N processes (DeepSpeed via --accelerate-config).
+
+    Everything that can be checked without a model is checked here first, so a bad recipe
+    fails once, with one message, instead of in N processes. Without a GPU and without an
+    accelerate config, the processes run on CPU and talk through gloo (accelerate's
+    torchrun launcher; `--multi_gpu` is its name for it, the device is still the CPU).
+    """
     import subprocess
     import sys
 
+    from sqlrl.train.common import check_before_loading, has_cuda, training_defaults
+
+    check_before_loading(cfg, args.resume)
+    if cfg.trainer == "grpo":
+        from sqlrl.train.grpo import check_group_size
+
+        check_group_size(training_defaults(cfg), args.num_processes)
     cmd = [sys.executable, "-m", "accelerate.commands.launch", "--num_processes", str(args.num_processes)]
     if args.accelerate_config:
+        _check_accelerate_config(Path(args.accelerate_config), has_cuda())
         cmd += ["--config_file", args.accelerate_config]
+    else:
+        cmd += ["--multi_gpu", "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no"]
     argv, skip = [], False
     for a in sys.argv[1:]:
-        if skip or a.startswith("--num-processes="):
+        if skip or a.startswith(("--num-processes=", "--accelerate-config=")):
             skip = False
             continue
-        skip = a == "--num-processes"
+        skip = a in ("--num-processes", "--accelerate-config")
         if not skip:
             argv.append(a)
     cmd += ["-m", "sqlrl.cli", *argv]
     return subprocess.call(cmd)
+
+
+def _check_accelerate_config(path: Path, cuda: bool) -> None:
+    """An accelerate config that exists, parses, and asks for nothing this machine lacks."""
+    import importlib.util
+
+    if not path.is_file():
+        raise UserError(f"--accelerate-config {path}: no such file (shipped ones: recipes/accelerate/multi_gpu.yaml, "
+                        "zero2.yaml, zero3.yaml).")
+    try:
+        raw = cfgmod.yaml.safe_load(path.read_text()) or {}
+    except cfgmod.yaml.YAMLError as e:
+        raise UserError(f"--accelerate-config {path}: not valid YAML ({e}).") from e
+    kind = str(raw.get("distributed_type", "NO")).upper()
+    if kind in ("MULTI_GPU", "DEEPSPEED", "FSDP") and not cuda and not raw.get("use_cpu"):
+        raise UserError(f"{path}: distributed_type {kind} needs CUDA GPUs; this machine has none. Drop "
+                        "--accelerate-config to run the processes on CPU (gloo).")
+    if kind == "DEEPSPEED" and importlib.util.find_spec("deepspeed") is None:
+        raise UserError(f"{path}: DeepSpeed is not installed. Install the GPU extra: pip install 'sqlrl[gpu]'.")
+    ds_file = (raw.get("deepspeed_config") or {}).get("deepspeed_config_file")
+    if ds_file and not (path.parent / ds_file).is_file() and not Path(ds_file).is_file():
+        raise UserError(f"{path}: deepspeed_config_file {ds_file} does not exist.")
 
 
 def _cmd_export(args) -> int:

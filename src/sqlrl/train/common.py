@@ -27,6 +27,12 @@ def check_before_loading(cfg: RunConfig, resume: bool) -> Path:
         for key in ("bf16", "fp16", "use_vllm"):
             if cfg.training.get(key):
                 raise UserError(f"training.{key}=true needs a CUDA GPU; this machine has none. Set training.{key}=false.")
+        if cfg.training.get("deepspeed"):
+            raise UserError(f"training.deepspeed={cfg.training['deepspeed']!r} needs CUDA GPUs and the deepspeed package; "
+                            "this machine has no GPU. Remove training.deepspeed (training.deepspeed=null).")
+        if str(cfg.training.get("optim", "")).endswith("8bit"):
+            raise UserError(f"training.optim={cfg.training['optim']} is a bitsandbytes optimizer and needs a CUDA GPU; "
+                            "this machine has none. Set training.optim=adamw_torch.")
     previous = out / "config.yaml"
     if previous.is_file() and not resume:
         old = cfgmod.yaml.safe_load(previous.read_text()) or {}
@@ -52,6 +58,19 @@ def training_defaults(cfg: RunConfig) -> dict:
         "seed": cfg.data.seed,
     }
     return {**defaults, **cfg.training}
+
+
+def world_size() -> int:
+    """Number of training processes (set by `accelerate launch` / torchrun; 1 otherwise)."""
+    import os
+
+    return int(os.environ.get("WORLD_SIZE", "1"))
+
+
+def is_main_process() -> bool:
+    import os
+
+    return os.environ.get("RANK", "0") == "0"
 
 
 def load_model_and_tokenizer(cfg: RunConfig):
@@ -85,6 +104,8 @@ def peft_config(cfg: RunConfig):
 
 def write_model_card(cfg: RunConfig, out: Path, metrics: dict, started: float) -> None:
     """A short README in the output dir: what was trained on what, how, and what came out."""
+    if not is_main_process():
+        return
     lines = [
         f"# {Path(out).name}", "",
         f"Trained with sqlrl ({cfg.trainer.upper()}) from recipe `{cfg.recipe}`.", "",

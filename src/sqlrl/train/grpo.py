@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
 from sqlrl import config as cfgmod
 from sqlrl.config import RunConfig
 from sqlrl.train import callbacks
-from sqlrl.train.common import (check_before_loading, load_model_and_tokenizer, peft_config, training_defaults,
-                                write_model_card)
+from sqlrl.train.common import (check_before_loading, is_main_process, load_model_and_tokenizer, peft_config,
+                                training_defaults, world_size, write_model_card)
 from sqlrl.train.dataset import prompt_dataset
 
 
 def train(cfg: RunConfig, resume: bool = False) -> Path:
     """Run GRPO as the config says; returns the directory of the final model (adapter)."""
-    from trl import GRPOConfig, GRPOTrainer
+    from trl import GRPOConfig
 
     from sqlrl.prompts import get_template
     from sqlrl.rewards import build_rewards
@@ -28,33 +29,65 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
                                    mode=cfg.reward.mode, timeout=cfg.reward.timeout, params=cfg.reward.params)
     args_dict = training_defaults(cfg)
     args_dict.setdefault("reward_weights", weights)
-    _check_group_size(args_dict)
+    check_group_size(args_dict, world_size())
     model, tokenizer = load_model_and_tokenizer(cfg)
     train_ds = prompt_dataset(cfg, cfg.data.split, tokenizer)
     args_dict["generation_kwargs"] = {**configure_stopping(model, tokenizer, template.stop_strings),
                                       **(args_dict.get("generation_kwargs") or {})}
+    samples = getattr(cfg.data, "prefilter_samples", 0) or 0  # declared in config.py as data.prefilter_samples
+    if samples and not resume:  # a resumed run must see the data order it started with, so no second filtering
+        from sqlrl.train.prefilter import drop_uniform_prompts
+
+        train_ds = drop_uniform_prompts(train_ds, model, tokenizer, funcs, args_dict["reward_weights"], template,
+                                        samples=samples, temperature=args_dict.get("temperature", 1.0),
+                                        max_new_tokens=args_dict.get("max_completion_length", 256), seed=cfg.data.seed)
     args = GRPOConfig(**args_dict)
-    cfgmod.save(cfg, out)
-    trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=args, train_dataset=train_ds,
-                          processing_class=tokenizer, peft_config=peft_config(cfg))
+    if is_main_process():
+        cfgmod.save(cfg, out)
+    trainer = _trainer_class()(model=model, reward_funcs=funcs, args=args, train_dataset=train_ds,
+                               processing_class=tokenizer, peft_config=peft_config(cfg))
     callbacks.install(trainer, cfg, tokenizer)
     result = trainer.train(resume_from_checkpoint=True if resume else None)
     final = out / "final"
     trainer.save_model(str(final))
-    tokenizer.save_pretrained(final)
+    if trainer.is_world_process_zero():
+        tokenizer.save_pretrained(final)
     write_model_card(cfg, out, result.metrics, started)
     return final
 
 
-def _check_group_size(args: dict) -> None:
+def _trainer_class():
+    """TRL's GRPOTrainer, recording which prompts each process trains on (`data_order/rank-N.jsonl`).
+
+    The record is how a multi-process run shows its ranks saw different data, and how a
+    resumed run shows it continued the same data order. One short line per generation batch.
+    """
+    from trl import GRPOTrainer
+
+    class SqlrlGRPOTrainer(GRPOTrainer):
+        def _generate_and_score_completions(self, inputs):
+            if self.model.training:
+                ids = list(dict.fromkeys(str(x.get("id")) for x in inputs))  # each prompt repeats per completion
+                path = Path(self.args.output_dir) / "data_order" / f"rank-{self.accelerator.process_index}.jsonl"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with path.open("a") as f:
+                    f.write(json.dumps({"step": self.state.global_step, "ids": ids}) + "\n")
+            return super()._generate_and_score_completions(inputs)
+
+    return SqlrlGRPOTrainer
+
+
+def check_group_size(args: dict, processes: int = 1) -> None:
+    """Refuse a group size TRL cannot split the generation batch into, before any model is loaded."""
     from sqlrl.errors import UserError
 
     g = args.get("num_generations", 8)
-    batch = args.get("generation_batch_size") or args.get("per_device_train_batch_size", 8) * args.get("steps_per_generation", 1) \
-        * args.get("gradient_accumulation_steps", 1)
+    per_step = args.get("per_device_train_batch_size", 8) * processes
+    batch = args.get("generation_batch_size") or per_step * (args.get("steps_per_generation")
+                                                             or args.get("gradient_accumulation_steps", 1))
     if g < 2:
         raise UserError(f"training.num_generations={g}: GRPO needs at least 2 completions per prompt to compare them.")
     if batch % g:
         raise UserError(f"training.num_generations={g} does not divide the generation batch ({batch} completions = "
-                        "per_device_train_batch_size x steps_per_generation x gradient_accumulation_steps, or "
-                        "generation_batch_size): make the batch a multiple of the group size.")
+                        f"per_device_train_batch_size x {processes} process(es) x steps_per_generation (default: "
+                        "gradient_accumulation_steps), or generation_batch_size): make the batch a multiple of the group size.")
