@@ -44,23 +44,29 @@ def has_order_by(sql: str) -> bool:
     return bool(_ORDER_BY.search(_LITERALS.sub(" ", sql or "")))
 
 
+_EXACT_INT = 10 ** FLOAT_DIGITS  # ints this large are rounded like floats, so 10**15 equals 1e15
+
+
 def _round(v):
-    return float(f"{v:.{FLOAT_DIGITS}g}") if v.__class__ is float else v
+    c = v.__class__
+    if c is float or (c is int and not -_EXACT_INT < v < _EXACT_INT):
+        return float(f"{v:.{FLOAT_DIGITS}g}")
+    return v
 
 
 def _has_float(rows: list) -> bool:
     return any(v.__class__ is float for row in rows for v in row)
 
 
-def _normalized(rows: list) -> list:
-    """Rows as tuples, floats rounded; the same list object when nothing needs changing."""
+def _normalized(rows: list, rounding: bool) -> list:
+    """Rows as tuples, numbers rounded when `rounding` (either side has a float, so both sides
+    are rounded alike); the same list object when nothing needs changing."""
     if not rows:
         return rows
     as_tuples = rows[0].__class__ is tuple
-    has_float = _has_float(rows)
-    if as_tuples and not has_float:
+    if as_tuples and not rounding:
         return rows
-    if not has_float:
+    if not rounding:
         return [tuple(row) for row in rows]
     return [tuple(_round(v) for v in row) for row in rows]
 
@@ -147,12 +153,14 @@ def results_match(gold: Result, pred: Result, mode: str, gold_sql: str = "") -> 
         try:
             if set(g) == set(p):  # the common case, with no copying at all
                 return True
-            if not (_has_float(g) or _has_float(p)):
-                return False
         except TypeError:  # rows given as lists (e.g. read back from JSON)
             pass
-        return set(_normalized(g)) == set(_normalized(p))
-    g, p = _normalized(gold.rows), _normalized(pred.rows)
+        rounding = _has_float(g) or _has_float(p)
+        if not rounding and g[0].__class__ is tuple and p[0].__class__ is tuple:
+            return False
+        return set(_normalized(g, rounding)) == set(_normalized(p, rounding))
+    rounding = _has_float(gold.rows) or _has_float(pred.rows)
+    g, p = _normalized(gold.rows, rounding), _normalized(pred.rows, rounding)
     if mode == "strict":
         return g == p
     return _bag_match(g, p, has_order_by(gold_sql))
