@@ -130,3 +130,20 @@ def test_render_result_error_and_empty():
 def test_bad_settings_name_the_field(field, value):
     with pytest.raises(UserError, match=f"env.{field}"):
         EnvConfig(**{field: value}).check()
+
+
+def test_recipe_skyrl_multiturn_turns_the_environment_on():
+    from types import SimpleNamespace
+
+    from sqlrl import config
+    from sqlrl.envs import trainer_kwargs
+    from sqlrl.envs.trl_rollout import env_settings
+
+    raw = config._compose(config.find_recipe("skyrl_multiturn"))
+    assert (raw["data"]["dataset"], raw["data"]["template"], raw["reward"]["preset"]) == ("spider", "skyrl", "skyrl")
+    assert env_settings(SimpleNamespace(env=raw["env"])) == EnvConfig(name="sql", max_turns=5, timeout=5.0,
+                                                                      max_rows=10, max_chars=1000)
+    if "env" not in config.SECTIONS:
+        pytest.skip("sqlrl.config has no `env` section yet (see docs/envs.md)")
+    cfg = config.load("skyrl_multiturn")
+    assert set(trainer_kwargs(cfg)) == {"rollout_func"}
