@@ -33,12 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks for user errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, module, help_text in COMMANDS:
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as e:
-            if e.name and e.name.startswith("sqlrl"):
-                continue  # command not built yet
-            raise
+        mod = importlib.import_module(module)
         getattr(mod, f"add_{name}_parser", getattr(mod, "add_parser", None))(sub, name, help_text)
     return parser
 
