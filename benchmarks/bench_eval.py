@@ -78,8 +78,6 @@ def main() -> None:
         print(f"naive loop (1 per generate, no stopping): {len(rows) / results['naive_s']:.3f} ex/s", flush=True)
         del model
 
-    import sqlrl.eval.generate as gen_module
-
     model = load_model(args.model)
     sizes = [int(b) for b in args.batch_sizes.split(",")]
     runs = [(f"eval_bs{bs}", bs, True) for bs in sizes]
@@ -87,18 +85,11 @@ def main() -> None:
         runs.append((f"noshare_bs{sizes[0]}", sizes[0], False))
     if "single" in baselines:
         runs.append(("single", 1, True))
-    plain_generate = gen_module.generate
     for name, bs, share in runs:
-        # evaluate() calls generate(); the no-sharing variant pins share_prefix=False
-        gen_module.generate = plain_generate if share else (
-            lambda *a, **k: plain_generate(*a, **{**k, "share_prefix": False}))
-        import sqlrl.eval.evaluate as ev_module
-
-        ev_module.generate = gen_module.generate
         with tempfile.TemporaryDirectory() as tmp:
             t = time.perf_counter()
             s = evaluate(model, tok, rows, batch_size=bs, max_new_tokens=args.max_new_tokens, out_dir=tmp,
-                         progress=False)
+                         progress=False, share_prefix=share)
             dt = time.perf_counter() - t
             recs = [json.loads(x) for x in Path(tmp, "examples.jsonl").read_text().splitlines()]
         preds[name] = [r["prediction"] for r in recs]
@@ -106,7 +97,6 @@ def main() -> None:
         results[f"{name}_ex"] = s["ex"]
         print(f"{name} (batch {bs}, prefix sharing {'on' if share else 'off'}): "
               f"{len(rows) / dt:.3f} ex/s, EX {100 * s['ex']:.1f}%", flush=True)
-    gen_module.generate = ev_module.generate = plain_generate
 
     ref = next(k for k in preds if k.startswith("eval"))
     for name, p in preds.items():

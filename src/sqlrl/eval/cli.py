@@ -78,6 +78,8 @@ def add_eval_parser(subparsers, name, help_text):
     p.add_argument("--temperature", type=float, default=0.8, help="sampling temperature for maj@K / pass@K")
     p.add_argument("--top-p", type=float, default=0.95, help="nucleus sampling for maj@K / pass@K")
     p.add_argument("--seed", type=int, default=0, help="sampling seed")
+    p.add_argument("--no-share-prefix", action="store_true",
+                   help="compute each prompt in full instead of running a batch's shared prefix once")
     p.add_argument("--backend", choices=("transformers", "vllm"), default="transformers",
                    help="generation backend (vllm: GPU, must be installed)")
     p.add_argument("--out", "-o", default=None, help="write predictions, per-example JSONL, report.md, plots and "
@@ -173,7 +175,7 @@ def _cmd_eval(args) -> int:
                            batch_size=args.batch_size, max_new_tokens=args.max_new_tokens, decode=args.decode,
                            out_dir=args.out, progress=progress, pass_at=args.pass_at, num_samples=args.num_samples,
                            temperature=args.temperature, top_p=args.top_p, seed=args.seed, timeout=args.timeout,
-                           meta=info)
+                           meta=info, share_prefix=not args.no_share_prefix)
     return _finish(summary, args)
 
 

@@ -74,11 +74,12 @@ def evaluate(model, tokenizer, rows, template: str = "plain", mode: str = "bird"
              max_new_tokens: int = 128, decode: str = "greedy", out_dir: str | Path | None = None,
              progress: bool = True, *, pass_at: int | None = None, num_samples: int | None = None,
              temperature: float = 0.8, top_p: float = 0.95, seed: int = 0, timeout: float | None = None,
-             sandbox=None, meta: dict | None = None) -> dict:
+             sandbox=None, meta: dict | None = None, share_prefix: bool = True) -> dict:
     """Execution accuracy of `model` on `rows` (dataset dicts or a Dataset); returns the summary.
 
     decode: 'greedy' or 'maj@K' (K samples at `temperature`, voted by execution result).
     pass_at: also report unbiased pass@K from max(K, num_samples) samples per example.
+    share_prefix: run the prompt prefix a batch shares (system prompt, schema) once.
     Writes predictions.jsonl / predictions.sql / examples.jsonl / summary.json / report.md
     into `out_dir` when given. The model's train/eval mode is restored afterwards.
     """
@@ -91,9 +92,9 @@ def evaluate(model, tokenizer, rows, template: str = "plain", mode: str = "bird"
     def gen(prompts, num_samples, do_sample, seed, on_batch=None):
         return generate(model, tokenizer, prompts, batch_size=batch_size, max_new_tokens=max_new_tokens,
                         num_samples=num_samples, do_sample=do_sample, temperature=temperature, top_p=top_p,
-                        seed=seed, on_batch=on_batch)
+                        seed=seed, on_batch=on_batch, share_prefix=share_prefix)
 
-    info = {"model": _model_name(model), "batch_size": batch_size, **(meta or {})}
+    info = {"model": _model_name(model), "batch_size": batch_size, "share_prefix": share_prefix, **(meta or {})}
     return _run(gen, tokenizer, rows, tmpl, template=template, mode=mode, decode=decode, out_dir=out_dir,
                 progress=progress, pass_at=pass_at, num_samples=num_samples, temperature=temperature, top_p=top_p,
                 seed=seed, timeout=timeout, sandbox=sandbox, max_new_tokens=max_new_tokens, meta=info)

@@ -51,26 +51,18 @@ def _lcp(a: list[int], b: list[int]) -> int:
     return i
 
 
-def batch_order(encoded: list[list[int]], todo: list[int], share_prefix: bool, min_shared: int = 32) -> list[int]:
+def batch_order(encoded: list[list[int]], todo: list[int], share_prefix: bool) -> list[int]:
     """The order prompts are batched in.
 
-    Without prefix sharing: longest first (little padding; memory peaks at the start, so an
-    out-of-memory shows at once). With it: prompts that share a long prefix (the same system
-    prompt and database schema) are put side by side, longest first within each such run, so
-    a batch can compute its shared prefix once.
+    Without prefix sharing: longest first, so a batch holds prompts of similar length (little
+    padding) and memory peaks at the start (an out-of-memory shows at once). With it: token
+    ids in lexicographic order, which puts prompts with the longest common prefix (same
+    system prompt and database schema) side by side; a batch then runs that prefix once and
+    pads only the differing tails (the questions), which are short.
     """
-    if not share_prefix or not todo:
-        return sorted(todo, key=lambda i: -len(encoded[i]))
-    lex = sorted(todo, key=lambda i: encoded[i])
-    runs, cur = [], [lex[0]]
-    for a, b in zip(lex, lex[1:]):
-        if _lcp(encoded[a], encoded[b]) >= min_shared:
-            cur.append(b)
-        else:
-            runs.append(cur)
-            cur = [b]
-    runs.append(cur)
-    return [i for run in runs for i in sorted(run, key=lambda i: -len(encoded[i]))]
+    if share_prefix:
+        return sorted(todo, key=lambda i: encoded[i])
+    return sorted(todo, key=lambda i: -len(encoded[i]))
 
 
 def _batch_inputs(model, tokenizer, seqs: list[list[int]], repeats: int, share_prefix: bool, min_shared: int):
@@ -95,15 +87,17 @@ def _batch_inputs(model, tokenizer, seqs: list[list[int]], repeats: int, share_p
             return {"input_ids": ids, "attention_mask": mask, "num_return_sequences": repeats}
         return {"input_ids": ids, "attention_mask": mask}
     prefix = seqs[0][:shared]
+    device = next(model.parameters()).device
+    with torch.no_grad():
+        cache = model(input_ids=torch.tensor([prefix], device=device), use_cache=True).past_key_values
+    if cache is None or not hasattr(cache, "batch_repeat_interleave"):  # a model without a reusable cache
+        return _batch_inputs(model, tokenizer, seqs, repeats, False, min_shared)
     width = max(len(s) for s in seqs) - shared
     rows, masks = [], []
     for s in seqs:
         tail = s[shared:]
         rows.append(prefix + [pad] * (width - len(tail)) + tail)
         masks.append([1] * shared + [0] * (width - len(tail)) + [1] * len(tail))
-    device = next(model.parameters()).device
-    with torch.no_grad():
-        cache = model(input_ids=torch.tensor([prefix], device=device), use_cache=True).past_key_values
     cache.batch_repeat_interleave(len(seqs) * repeats)
     ids = torch.tensor(rows).repeat_interleave(repeats, dim=0)
     mask = torch.tensor(masks).repeat_interleave(repeats, dim=0)
@@ -132,7 +126,7 @@ def generate(model, tokenizer, prompts: list[str], *, batch_size: int = 8, max_n
     limit = context_limit(model, tokenizer)
     out: list[list[str] | None] = [None] * len(prompts)
     todo = [i for i, ids in enumerate(encoded) if limit is None or len(ids) + max_new_tokens <= limit]
-    todo = batch_order(encoded, todo, share_prefix, min_shared)
+    todo = batch_order(encoded, todo, share_prefix)
     gen_kwargs = dict(max_new_tokens=max_new_tokens, do_sample=do_sample, pad_token_id=tokenizer.pad_token_id)
     if do_sample:
         gen_kwargs.update(temperature=temperature, top_p=top_p)
