@@ -104,6 +104,7 @@ def test_observation_tokens_carry_no_gradient(tiny_model_dir, rows, tmp_path):
     assert int((batch["tool_mask"] == 0).sum()) > 20  # the observations were there, and masked
 
 
+@pytest.mark.slow
 def test_one_training_step_logs_turns_and_database_use(tiny_model_dir, rows, tmp_path):
     trainer, tok, ds = _trainer(tiny_model_dir, rows, tmp_path, max_completion_length=24, max_turns=2)
     trainer.train()
