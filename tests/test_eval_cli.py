@@ -80,3 +80,19 @@ def test_cli_module_imports_no_torch():
             "print('torch' in sys.modules or 'transformers' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.slow
+def test_real_default_model_eval_and_infer(tmp_path, capsys, spider_dir):
+    import re
+
+    code = main(["eval", "--model", "default", "--dataset", "spider", "--data-dir", str(spider_dir), "--split", "dev",
+                 "--limit", "4", "--max-new-tokens", "48", "--no-progress", "--out", str(tmp_path / "run")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert re.fullmatch(r"EX = \d+\.\d% \(\d/4, mode=bird, decode=greedy\)", out.strip().splitlines()[-1])
+    meta = json.loads((tmp_path / "run" / "summary.json").read_text())["meta"]
+    assert meta["model"] == "default" and meta["template"] == "plain" and meta["timeout_s"] == 5.0
+    db = spider_dir / "database" / "concert_singer" / "concert_singer.sqlite"
+    assert main(["infer", "--db", str(db), "--max-new-tokens", "48", "--execute", "How many singers are there?"]) in (0, 1)
+    assert capsys.readouterr().out.strip()
