@@ -1,7 +1,7 @@
 """Configs: dataclasses with defaults and help, YAML recipes that compose, dotted CLI overrides.
 
-A recipe is a YAML file with up to five sections — `model`, `data`, `reward`, `eval` and
-`training` — plus top-level `trainer` (grpo | sft), `output_dir` and `defaults`. `defaults`
+A recipe is a YAML file with up to six sections — `model`, `data`, `reward`, `eval`, `env`
+(multi-turn environment) and `training` — plus top-level `trainer` (grpo | sft), `output_dir` and `defaults`. `defaults`
 lists other recipes (or config groups such as `model/smollm2`) merged first, in order, so a
 recipe states only what it changes. `training` is passed straight to TRL's `GRPOConfig` or
 `SFTConfig`: every field of those is settable without being re-declared here, and is
@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from sqlrl.envs.settings import EnvConfig
 from sqlrl.errors import UserError
 
 _FLOAT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
@@ -48,6 +49,8 @@ class DataConfig:
     limit: int | None = field(default=None, metadata={"help": "use only the first N examples (after shuffling)"})
     max_prompt_tokens: int | None = field(default=None, metadata={"help": "drop examples whose prompt is longer"})
     seed: int = field(default=0, metadata={"help": "shuffle seed for example selection"})
+    prefilter_samples: int = field(default=0, metadata={
+        "help": "before GRPO, sample N completions per prompt and drop prompts whose rewards are all equal (0: off)"})
 
 
 @dataclass
@@ -77,11 +80,12 @@ class RunConfig:
     data: DataConfig = field(default_factory=DataConfig)
     reward: RewardConfig = field(default_factory=RewardConfig)
     eval: EvalConfig = field(default_factory=EvalConfig)
+    env: EnvConfig = field(default_factory=EnvConfig)
     training: dict = field(default_factory=dict, metadata={"help": "any field of TRL's GRPOConfig / SFTConfig"})
     recipe: str = field(default="", metadata={"help": "name of the recipe this config came from"})
 
 
-SECTIONS = {"model": ModelConfig, "data": DataConfig, "reward": RewardConfig, "eval": EvalConfig}
+SECTIONS = {"model": ModelConfig, "data": DataConfig, "reward": RewardConfig, "eval": EvalConfig, "env": EnvConfig}
 TOP_LEVEL = {"trainer", "output_dir", "training", "recipe", "defaults", *SECTIONS}
 
 
@@ -195,6 +199,7 @@ def build(raw: dict, where: str = "recipe") -> RunConfig:
             if key not in valid:
                 raise _unknown(f"{name}.{key}", valid, where)
         setattr(cfg, name, cls(**section))
+    cfg.env.check("env")
     valid_training = trl_fields(cfg.trainer)
     for key in cfg.training:
         if key not in valid_training:
