@@ -42,13 +42,17 @@ def load(split: str, data_dir: Path, skipped: Skipped, skip_invalid: bool = Fals
     """Rows of one BIRD split, keeping BIRD's own difficulty (simple / moderate / challenging)."""
     path = _split_file(data_dir, split)
     rows = []
+    first_line: dict[str, int] = {}  # question_id -> line it was first used on
     for i, (line, item) in enumerate(iter_json_array(path)):
         try:
+            qid = item.get("question_id", i) if isinstance(item, dict) else i
+            first = first_line.setdefault(str(qid), line)
+            if first != line:  # ids are bird-<split>-<question_id>: they must be unique
+                raise InvalidItem(path, line, "question_id", f"duplicate question_id {qid!r} (first used on line {first})")
             db_id = get_text(item, "db_id", path, line)
             db_path = db_path_for(path, split, db_id)
             if not db_path.is_file():
                 raise InvalidItem(path, line, "db_id", f"no database for {db_id!r} (expected {db_path})")
-            qid = item.get("question_id", i)
             rows.append({
                 "id": f"bird-{split}-{qid}",
                 "db_id": db_id,

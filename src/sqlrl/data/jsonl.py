@@ -40,10 +40,16 @@ def load(split: str, data_dir: Path | None, skipped: Skipped, skip_invalid: bool
     path = Path(split).expanduser().resolve()
     db_dir = Path(db_dir) if db_dir else (Path(data_dir) if data_dir else path.parent)
     rows = []
+    first_line: dict[str, int] = {}  # id -> line it was first used on
     for line, item in iter_jsonl(path, skipped if skip_invalid else None):
         try:
             if not isinstance(item, dict):
                 raise InvalidItem(path, line, None, f"expected a JSON object, got {type(item).__name__}")
+            if "id" in item:
+                # Evaluation reports and predictions are keyed by id: two items must never share one.
+                first = first_line.setdefault(str(item["id"]), line)
+                if first != line:
+                    raise InvalidItem(path, line, "id", f"duplicate id {str(item['id'])!r} (first used on line {first})")
             db_id, db_path = _resolve_db(item, path, line, db_dir)
             gold = get_text(item, ("sql", "query", "gold_sql"), path, line)
             rows.append({

@@ -57,7 +57,7 @@ def require_file(path: Path, what: str) -> Path:
 
 def iter_json_array(path: Path) -> Iterator[tuple[int, object]]:
     """Yield (line, item) for each element of a JSON file holding one top-level list."""
-    text = require_file(path, "dataset file").read_text(encoding="utf-8")
+    text = _utf8(require_file(path, "dataset file").read_bytes(), path, 1)
     dec = json.JSONDecoder()
     pos = _skip_ws(text, 0)
     if pos >= len(text) or text[pos] != "[":
@@ -71,6 +71,8 @@ def iter_json_array(path: Path) -> Iterator[tuple[int, object]]:
             item, pos = dec.raw_decode(text, pos)
         except json.JSONDecodeError as e:
             raise InvalidItem(path, e.lineno, None, f"malformed JSON ({e.msg}, column {e.colno})") from None
+        except RecursionError:
+            raise InvalidItem(path, line, None, "malformed JSON (nested too deeply)") from None
         yield line, item
         pos = _skip_ws(text, pos)
         if pos < len(text) and text[pos] == ",":
@@ -79,6 +81,16 @@ def iter_json_array(path: Path) -> Iterator[tuple[int, object]]:
         if pos < len(text) and text[pos] == "]":
             return
         raise InvalidItem(path, text.count("\n", 0, pos) + 1, None, "malformed JSON (expected ',' or ']')")
+
+
+def _utf8(data: bytes, path: Path, first_line: int) -> str:
+    """`data` decoded as UTF-8 (a leading byte-order mark is dropped), else InvalidItem with the line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = first_line + data.count(b"\n", 0, e.start)
+        raise InvalidItem(path, line, None, f"not UTF-8 text (byte 0x{data[e.start]:02x}); "
+                          "save the file as UTF-8") from None
 
 
 def _skip_ws(text: str, pos: int) -> int:
@@ -90,19 +102,27 @@ def _skip_ws(text: str, pos: int) -> int:
 def iter_jsonl(path: Path, skipped: Skipped | None = None) -> Iterator[tuple[int, object]]:
     """Yield (line, item) for each non-blank line of a JSONL file.
 
-    A malformed line raises `InvalidItem`, or is counted in `skipped` when one is given.
+    A malformed line (bad JSON, not UTF-8) raises `InvalidItem`, or is counted in `skipped`
+    when one is given. A leading byte-order mark is accepted.
     """
-    with open(require_file(path, "dataset file"), encoding="utf-8") as f:
-        for lineno, raw in enumerate(f, 1):
-            if not raw.strip():
-                continue
+    with open(require_file(path, "dataset file"), "rb") as f:
+        for lineno, data in enumerate(f, 1):
             try:
-                yield lineno, json.loads(raw)
-            except json.JSONDecodeError as e:
-                err = InvalidItem(path, lineno, None, f"malformed JSON ({e.msg}, column {e.colno})")
+                raw = _utf8(data, path, lineno)
+                if not raw.strip():
+                    continue
+                try:
+                    item = json.loads(raw)
+                except json.JSONDecodeError as e:
+                    raise InvalidItem(path, lineno, None, f"malformed JSON ({e.msg}, column {e.colno})") from None
+                except RecursionError:
+                    raise InvalidItem(path, lineno, None, "malformed JSON (nested too deeply)") from None
+            except InvalidItem as err:
                 if skipped is None:
-                    raise err from None
+                    raise
                 skipped.add(err)
+                continue
+            yield lineno, item
 
 
 def get_text(item: object, names: str | tuple[str, ...], path: Path, line: int,

@@ -95,6 +95,9 @@ def read_tables(db_path: str | Path) -> list[Table]:
                 for r in con.execute(f'PRAGMA foreign_key_list("{qn}")')
             ]
             tables.append(Table(name, (ddl or "").strip(), cols, fks))
+        if not tables:  # e.g. a 0-byte file left by a failed download: SQLite opens it as empty
+            raise UserError(f"database {db_path} holds no tables ({Path(db_path).stat().st_size} bytes); "
+                            "check that the file was copied or downloaded completely.")
         return tables
     except sqlite3.DatabaseError as e:
         raise UserError(f"cannot read the schema of {db_path}: {e}") from e
@@ -280,13 +283,23 @@ def render_schema_info(
         if count(cand) <= max_tokens:
             blocks, keys = blocks + [b], keys + ks
             continue
-        for ncols in range(len(t.columns) - 1, 0, -1):
+        # The most leading columns that fit, by binary search: text grows with the columns, and
+        # trying them one by one is quadratic (a 2,000-column table took 206 s with a tokenizer).
+        def trimmed(ncols):
             b2, ks2 = _table_block(t, fmt, by_name, t.columns[:ncols], comments, values)
             ks2 = [k for k in ks2 if k[2] <= kept_names]
-            cand = assemble(blocks + [b2], keys + ks2, len(tables) - i - 1)
-            if count(cand) <= max_tokens:
-                blocks, keys = blocks + [b2], keys + ks2
-                break
+            return b2, ks2, count(assemble(blocks + [b2], keys + ks2, len(tables) - i - 1)) <= max_tokens
+
+        lo, hi, best = 1, len(t.columns) - 1, None
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            b2, ks2, fits = trimmed(mid)
+            if fits:
+                best, lo = (b2, ks2), mid + 1
+            else:
+                hi = mid - 1
+        if best is not None:
+            blocks, keys = blocks + [best[0]], keys + best[1]
         break
     text = assemble(blocks, keys, len(tables) - len(blocks))
     return RenderedSchema(text, True, len(tables), len(blocks), count(text))
