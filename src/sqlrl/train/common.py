@@ -50,6 +50,9 @@ def training_defaults(cfg: RunConfig) -> dict:
     defaults = {
         "output_dir": cfg.output_dir,
         "bf16": cuda,
+        # Without it, processes started by `accelerate launch` on a CPU-only machine each train alone on
+        # the whole data (transformers sets up gloo only for use_cpu); harmless in one process.
+        "use_cpu": not cuda,
         "report_to": ["tensorboard"],
         "logging_steps": 1,
         "save_strategy": "steps",
