@@ -8,7 +8,7 @@ EXTRAS ?= dev
 BIN = $(VENV)/bin
 DEMO_DIR ?= runs/demo
 
-.PHONY: install demo test test-slow bench clean
+.PHONY: install demo test test-slow bench reliability reliability-slow clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ test-slow: install
 
 bench: install
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+# RELIABILITY.md's figures: hostile SQL, fuzzing, load, bad data (add --slow for crash recovery).
+reliability: install
+	$(BIN)/python benchmarks/reliability.py
+
+reliability-slow: install
+	$(BIN)/python benchmarks/reliability.py --slow
 
 clean:
 	rm -rf $(VENV) runs build *.egg-info
