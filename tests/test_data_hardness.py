@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from sqlrl.data.hardness import classify, hardness_counts, spider_hardness
+from sqlrl.data.hardness import classify, spider_hardness
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,6 @@ cut at `max_chars` characters and `max_rows` rows, and says so.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from sqlrl.envs.settings import EnvConfig

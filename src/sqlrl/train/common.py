@@ -39,9 +39,30 @@ def check_before_loading(cfg: RunConfig, resume: bool) -> Path:
         if any(out.glob("checkpoint-*")) or old.get("recipe") != cfg.recipe:
             raise UserError(f"output directory {out} already holds a run (recipe '{old.get('recipe')}'). "
                             f"Pass --resume to continue it, or choose another output_dir=... .")
-    if resume and not any(out.glob("checkpoint-*")):
-        raise UserError(f"--resume: no checkpoint-* directory in {out} to resume from.")
+    if resume:
+        last_complete_checkpoint(out)
     return out
+
+
+def last_complete_checkpoint(out: Path) -> str:
+    """The newest checkpoint-N whose trainer_state.json parses and says step N.
+
+    transformers writes a checkpoint directory in place, trainer_state.json last, and resumes
+    from the highest-numbered one whether complete or not: a kill while saving would make
+    every later --resume fail. We pick the last complete one instead.
+    """
+    best = None
+    for d in Path(out).glob("checkpoint-*"):
+        try:
+            step = int(d.name.split("-", 1)[1])
+            state = json.loads((d / "trainer_state.json").read_text())
+        except (ValueError, OSError):
+            continue
+        if state.get("global_step") == step and (best is None or step > best[0]):
+            best = (step, d)
+    if best is None:
+        raise UserError(f"--resume: no complete checkpoint-* directory (with a valid trainer_state.json) in {out}.")
+    return str(best[1])
 
 
 def training_defaults(cfg: RunConfig) -> dict:
@@ -120,3 +141,17 @@ def write_model_card(cfg: RunConfig, out: Path, metrics: dict, started: float) -
         "Resolved config: `config.yaml`. Final metrics:", "", "```json", json.dumps(metrics, indent=2, default=str), "```", "",
     ]
     (Path(out) / "README.md").write_text("\n".join(lines))
+
+
+def run_trainer(trainer, cfg: RunConfig, tokenizer, out: Path, resume: bool, started: float) -> Path:
+    """Train (resuming from the last complete checkpoint if asked), save the final model and the model card."""
+    from sqlrl.train import callbacks
+
+    callbacks.install(trainer, cfg, tokenizer)
+    result = trainer.train(resume_from_checkpoint=last_complete_checkpoint(out) if resume else None)
+    final = out / "final"
+    trainer.save_model(str(final))
+    if trainer.is_world_process_zero():
+        tokenizer.save_pretrained(final)
+        write_model_card(cfg, out, result.metrics, started)
+    return final

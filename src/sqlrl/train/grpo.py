@@ -8,9 +8,8 @@ from pathlib import Path
 
 from sqlrl import config as cfgmod
 from sqlrl.config import RunConfig
-from sqlrl.train import callbacks
 from sqlrl.train.common import (check_before_loading, is_main_process, load_model_and_tokenizer, peft_config,
-                                training_defaults, world_size, write_model_card)
+                                run_trainer, training_defaults, world_size)
 from sqlrl.train.dataset import prompt_dataset
 
 
@@ -18,6 +17,7 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
     """Run GRPO as the config says; returns the directory of the final model (adapter)."""
     from trl import GRPOConfig
 
+    from sqlrl.envs import trainer_kwargs
     from sqlrl.prompts import get_template
     from sqlrl.rewards import build_rewards
     from sqlrl.stopping import configure_stopping
@@ -27,6 +27,7 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
     template = get_template(cfg.data.template)
     funcs, weights = build_rewards(preset=cfg.reward.preset, weights=cfg.reward.weights, template=cfg.data.template,
                                    mode=cfg.reward.mode, timeout=cfg.reward.timeout, params=cfg.reward.params)
+    extra = trainer_kwargs(cfg, reward_funcs=funcs)  # multi-turn environment: rollout_func and wrapped rewards
     args_dict = training_defaults(cfg)
     args_dict.setdefault("reward_weights", weights)
     check_group_size(args_dict, world_size())
@@ -34,7 +35,7 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
     train_ds = prompt_dataset(cfg, cfg.data.split, tokenizer)
     args_dict["generation_kwargs"] = {**configure_stopping(model, tokenizer, template.stop_strings),
                                       **(args_dict.get("generation_kwargs") or {})}
-    samples = getattr(cfg.data, "prefilter_samples", 0) or 0  # declared in config.py as data.prefilter_samples
+    samples = cfg.data.prefilter_samples
     if samples and not resume:  # a resumed run must see the data order it started with, so no second filtering
         from sqlrl.train.prefilter import drop_uniform_prompts
 
@@ -44,16 +45,9 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
     args = GRPOConfig(**args_dict)
     if is_main_process():
         cfgmod.save(cfg, out)
-    trainer = _trainer_class()(model=model, reward_funcs=funcs, args=args, train_dataset=train_ds,
-                               processing_class=tokenizer, peft_config=peft_config(cfg))
-    callbacks.install(trainer, cfg, tokenizer)
-    result = trainer.train(resume_from_checkpoint=True if resume else None)
-    final = out / "final"
-    trainer.save_model(str(final))
-    if trainer.is_world_process_zero():
-        tokenizer.save_pretrained(final)
-    write_model_card(cfg, out, result.metrics, started)
-    return final
+    trainer = _trainer_class()(model=model, reward_funcs=extra.pop("reward_funcs", funcs), args=args, train_dataset=train_ds,
+                               processing_class=tokenizer, peft_config=peft_config(cfg), **extra)
+    return run_trainer(trainer, cfg, tokenizer, out, resume, started)
 
 
 def _trainer_class():

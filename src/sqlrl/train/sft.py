@@ -7,9 +7,8 @@ from pathlib import Path
 
 from sqlrl import config as cfgmod
 from sqlrl.config import RunConfig
-from sqlrl.train import callbacks
 from sqlrl.train.common import (check_before_loading, is_main_process, load_model_and_tokenizer, peft_config,
-                                training_defaults, write_model_card)
+                                run_trainer, training_defaults)
 from sqlrl.train.dataset import prompt_dataset
 
 
@@ -26,11 +25,4 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
         cfgmod.save(cfg, out)
     trainer = SFTTrainer(model=model, args=args, train_dataset=train_ds.select_columns(["prompt", "completion"]),
                          processing_class=tokenizer, peft_config=peft_config(cfg))
-    callbacks.install(trainer, cfg, tokenizer)
-    result = trainer.train(resume_from_checkpoint=True if resume else None)
-    final = out / "final"
-    trainer.save_model(str(final))
-    if trainer.is_world_process_zero():
-        tokenizer.save_pretrained(final)
-    write_model_card(cfg, out, result.metrics, started)
-    return final
+    return run_trainer(trainer, cfg, tokenizer, out, resume, started)
