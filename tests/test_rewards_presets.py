@@ -87,9 +87,13 @@ def test_sqlr1_partial_structure(db):
 
 def test_reasoning_tags_bad_input(db):
     got, parts = totals("reasoning_tags", db)
-    for c in ["hostile", "multiple", "non_text", "empty", "malformed"]:
-        assert parts[c] == [0.0, -2.0, -1.0], c  # no tags at all in malformed / empty
+    for c in ["hostile", "multiple", "non_text"]:
+        assert parts[c] == [0.0, -2.0, -1.0], c
         assert got[c] == -3.0
+    for c in ["empty", "malformed"]:
+        # the turn holds only the pre-started <start_working_out> tag: +0.5 for it instead of -0.5
+        assert parts[c] == [0.0, -1.0, -1.0], c
+        assert got[c] == -2.0
 
 
 def test_reordered_rows_depend_on_mode(db):
@@ -165,11 +169,14 @@ def test_missing_column_is_a_user_error(db):
         get_reward("execution")(prompts=[None], completions=["```sql\nSELECT 1\n```"], gold_sql=[GOLD])
 
 
-def test_string_completions_get_the_template_prefix(db):
-    # a non-chat dataset: the prompt ended with the prefix, the completion is the rest
+@pytest.mark.parametrize("chat", [False, True])
+def test_completions_get_the_template_prefix(db, chat):
+    # TRL 1.16 hands over only the continuation of the pre-started assistant turn, chat or not
     fn = get_reward("execution", template="plain")
     gold = "SELECT count(*) FROM singer"
     comps = [" count(*) FROM singer\n```", "```sql\nSELECT count(*) FROM singer\n```", "I don't know"]
+    if chat:
+        comps = [[{"role": "assistant", "content": c}] for c in comps]
     assert fn(prompts=[None] * 3, completions=comps, db_path=[db] * 3, gold_sql=[gold] * 3) == [1.0, 1.0, 0.0]
 
 

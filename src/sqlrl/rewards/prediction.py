@@ -35,11 +35,12 @@ def template(name: str):
 
 
 def full_turn(text: str, template_name: str) -> str:
-    """The whole assistant turn for a plain-text completion.
+    """The whole assistant turn for a completion.
 
-    Chat completions from TRL already start with the template's pre-started prefix; a string
-    completion (a non-chat dataset, verl's `solution_str`) holds only what the model generated
-    after a prompt that ended with the prefix, so the prefix is put back in front.
+    TRL (1.16) hands rewards only what the model generated after a prompt that ended with the
+    template's pre-started prefix, for chat and string completions alike (as does verl's
+    `solution_str`), so the prefix is put back in front. A text that already starts with it
+    (a whole turn, e.g. from evaluation or a test) is left as it is.
     """
     try:
         prefix = getattr(template(template_name), "prefix", "") or ""

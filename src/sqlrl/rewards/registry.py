@@ -151,11 +151,9 @@ def get_reward(name: str, template: str = "plain", mode: str = "bird", timeout: 
         n = len(completions)
         if n == 0:
             return []
-        texts = [completion_text(c) for c in completions]
-        if any(isinstance(c, str) for c in completions):
-            from sqlrl.rewards.prediction import full_turn  # (a cycle at import time otherwise)
+        from sqlrl.rewards.prediction import full_turn  # (a cycle at import time otherwise)
 
-            texts = [full_turn(t, template) if isinstance(c, str) else t for c, t in zip(completions, texts)]
+        texts = [None if t is None else full_turn(t, template) for t in map(completion_text, completions)]
         bad = sum(t is None for t in texts)
         count(name, "non_text", bad)
         try:
