@@ -97,3 +97,18 @@ def test_sigkill_then_resume_continues(tiny_model_dir, tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     state = json.loads((out / "checkpoint-6" / "trainer_state.json").read_text())
     assert state["global_step"] == 6 and (out / "final" / "adapter_config.json").is_file()
+
+
+def test_grpo_prompt_continues_the_prestarted_turn_like_eval(tiny_model_dir, tmp_path):
+    """TRL closes a chat prompt's final assistant message; we hand it text that leaves it open, as eval does."""
+    from sqlrl.eval.generate import render_prompt
+    from sqlrl.models import load_tokenizer
+    from sqlrl.prompts import get_template
+    from sqlrl.train.dataset import load_rows, prompt_dataset
+
+    cfg = tiny_cfg(tiny_model_dir, tmp_path / "run")
+    tok = load_tokenizer(str(tiny_model_dir))
+    ds = prompt_dataset(cfg, "train", tok)
+    row = load_rows(cfg, "train")[0]
+    assert ds[0]["prompt"].endswith("<|im_start|>assistant\n```sql\nSELECT")
+    assert ds[0]["prompt"] == render_prompt(tok, get_template("plain"), row)

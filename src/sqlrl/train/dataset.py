@@ -20,19 +20,21 @@ def load_rows(cfg: RunConfig, split: str):
 
 
 def prompt_dataset(cfg: RunConfig, split: str, tokenizer, with_answer: bool = False):
-    """Rows with `prompt` (messages; a pre-started assistant turn stays the last message) and, for SFT, `completion`."""
+    """Rows with `prompt` and, for SFT, `completion`, plus the columns rewards need.
+
+    GRPO gets the prompt as text, rendered exactly as evaluation renders it: TRL (1.16)
+    applies chat templates with `add_generation_prompt=True`, which would close a pre-started
+    assistant turn ("```sql\nSELECT") instead of continuing it. SFT gets chat messages without
+    the prefix and the whole ideal assistant turn as the completion.
+    """
     from sqlrl.prompts import get_template
 
     template = get_template(cfg.data.template)
     ds = load_rows(cfg, split)
-
-    def to_prompt(ex):
-        row = {"prompt": template.messages(ex)}
-        if with_answer:
-            row.update(_sft_pair(row["prompt"], template, ex["gold_sql"]))
-        return row
-
-    ds = ds.map(to_prompt)
+    if with_answer:
+        ds = ds.map(lambda ex: _sft_pair(template.messages(ex), template, ex["gold_sql"]))
+    else:
+        ds = ds.map(lambda ex: {"prompt": grpo_prompt(tokenizer, template, ex)})
     if cfg.data.max_prompt_tokens:
         limit = cfg.data.max_prompt_tokens
         before = len(ds)
@@ -43,14 +45,24 @@ def prompt_dataset(cfg: RunConfig, split: str, tokenizer, with_answer: bool = Fa
     return ds
 
 
+def grpo_prompt(tokenizer, template, example: dict) -> str:
+    """The prompt text TRL tokenizes: evaluation's, without a BOS the tokenizer adds itself anyway."""
+    from sqlrl.eval.generate import render_prompt
+
+    text = render_prompt(tokenizer, template, example)
+    bos = tokenizer.bos_token
+    if bos and text.startswith(bos) and tokenizer("x")["input_ids"][:1] == [tokenizer.bos_token_id]:
+        text = text[len(bos):]
+    return text
+
+
 def _sft_pair(messages, template, gold_sql: str) -> dict:
     """SFT target in the format GRPO samples: the whole ideal assistant turn, prefix included, as the completion."""
     prompt = messages[:-1] if template.prefix else messages
     return {"prompt": prompt, "completion": [{"role": "assistant", "content": template.answer(gold_sql)}]}
 
 
-def _prompt_tokens(tokenizer, messages) -> int:
-    cont = messages[-1]["role"] == "assistant"
-    ids = tokenizer.apply_chat_template(messages, tokenize=True, add_generation_prompt=not cont,
-                                        continue_final_message=cont, return_dict=True)["input_ids"]
-    return len(ids)
+def _prompt_tokens(tokenizer, prompt) -> int:
+    if isinstance(prompt, str):
+        return len(tokenizer(prompt)["input_ids"])
+    return len(tokenizer.apply_chat_template(prompt, tokenize=True, add_generation_prompt=True, return_dict=True)["input_ids"])
