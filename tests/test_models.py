@@ -19,7 +19,11 @@ def test_unknown_bundled_name():
 
 
 def test_unreachable_hub_id_is_a_user_error(monkeypatch):
+    import huggingface_hub.constants
+
+    # huggingface_hub reads HF_HUB_OFFLINE at import; set both so no network retries slow the test
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
     with pytest.raises(UserError, match="could not load model 'nobody/no-such-model'"):
         models.load_tokenizer("nobody/no-such-model")
 

@@ -74,7 +74,7 @@ def test_output_dir_of_another_run_is_refused(tiny_model_dir, tmp_path):
     (tmp_path / "run" / "config.yaml").write_text("recipe: other\n")
     with pytest.raises(UserError, match="already holds a run"):
         train(tiny_cfg(tiny_model_dir, tmp_path / "run"))
-    with pytest.raises(UserError, match="no checkpoint"):
+    with pytest.raises(UserError, match="no complete checkpoint"):
         train(tiny_cfg(tiny_model_dir, tmp_path / "empty"), resume=True)
 
 
