@@ -43,7 +43,7 @@ ALIASES = {"default": DEFAULT_MODEL, "smollm2": DEFAULT_MODEL}
 
 def sqlrl_home() -> Path:
     """Root of sqlrl's cache (`$SQLRL_HOME`, default `~/.cache/sqlrl`)."""
-    return Path(os.environ.get("SQLRL_HOME", Path.home() / ".cache" / "sqlrl")).expanduser()
+    return Path(os.environ.get("SQLRL_HOME") or Path.home() / ".cache" / "sqlrl").expanduser()
 
 
 def models_dir() -> Path:

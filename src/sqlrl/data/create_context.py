@@ -16,9 +16,8 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from sqlrl.data.demo import sqlrl_home
-from sqlrl.data.hardness import spider_hardness
-from sqlrl.data.records import InvalidItem, Skipped, get_text, iter_json_array, require_file
+from sqlrl.models import sqlrl_home
+from sqlrl.data.records import InvalidItem, Skipped, example_row, get_text, iter_json_array, require_file
 
 SPLITS = ("train", "val")
 
@@ -89,16 +88,7 @@ def load(split: str, data_dir: Path, skipped: Skipped, skip_invalid: bool = Fals
                 except sqlite3.Error as e:
                     raise InvalidItem(path, line, "context", f"the DDL does not execute ({e})") from None
                 db_id = db_id or f"context_{db_path.stem}"
-            rows.append({
-                "id": f"sql_create_context-{split}-{i}",
-                "db_id": db_id,
-                "db_path": str(db_path.resolve()),
-                "question": get_text(item, "question", path, line),
-                "gold_sql": gold,
-                "evidence": "",
-                "difficulty": spider_hardness(gold),
-                "db_source": source,
-            })
+            rows.append(example_row(f"sql_create_context-{split}-{i}", db_id, db_path, get_text(item, "question", path, line), gold, db_source=source))
         except InvalidItem as e:
             if not skip_invalid:
                 raise

@@ -17,15 +17,11 @@ import tempfile
 from pathlib import Path
 
 from sqlrl.errors import UserError
+from sqlrl.models import sqlrl_home
 
 SOURCE_DIR = Path(__file__).resolve().parent / "demo"
 QUESTIONS_FILE = SOURCE_DIR / "questions.json"
 SPLITS = ("train", "test")
-
-
-def sqlrl_home() -> Path:
-    """The cache root: $SQLRL_HOME, else ~/.cache/sqlrl."""
-    return Path(os.environ.get("SQLRL_HOME") or Path.home() / ".cache" / "sqlrl").expanduser()
 
 
 def demo_db_ids() -> list[str]:

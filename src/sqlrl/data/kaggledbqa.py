@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlrl.data.hardness import spider_hardness
-from sqlrl.data.records import InvalidItem, Skipped, get_text, iter_json_array
+from sqlrl.data.records import InvalidItem, Skipped, example_row, get_text, iter_json_array
 from sqlrl.errors import UserError
 
 SPLITS = ("test", "fewshot", "all")
@@ -46,15 +45,7 @@ def load(split: str, data_dir: Path, skipped: Skipped, skip_invalid: bool = Fals
                 if not db_path.is_file():
                     raise InvalidItem(path, line, "db_id", f"no database for {db_id!r} (expected {db_path})")
                 gold = get_text(item, ("query", "sql"), path, line)
-                rows.append({
-                    "id": f"kaggledbqa-{split}-{db_id}-{i}",
-                    "db_id": db_id,
-                    "db_path": str(db_path.resolve()),
-                    "question": get_text(item, "question", path, line),
-                    "gold_sql": gold,
-                    "evidence": "",
-                    "difficulty": spider_hardness(gold),
-                })
+                rows.append(example_row(f"kaggledbqa-{split}-{db_id}-{i}", db_id, db_path, get_text(item, "question", path, line), gold))
             except InvalidItem as e:
                 if not skip_invalid:
                     raise

@@ -142,3 +142,14 @@ def get_text(item: object, names: str | tuple[str, ...], path: Path, line: int,
     if required:
         raise InvalidItem(path, line, names[0], "missing or empty")
     return ""
+
+
+def example_row(id_: str, db_id: str, db_path: Path, question: str, gold: str, **extra) -> dict:
+    """One dataset row in sqlrl's shape; difficulty by Spider's hardness rules unless `extra` gives one."""
+    from sqlrl.data.hardness import spider_hardness
+
+    row = {"id": id_, "db_id": db_id, "db_path": str(db_path.resolve()), "question": question, "gold_sql": gold,
+           "evidence": ""}
+    row.update(extra)
+    row.setdefault("difficulty", spider_hardness(gold))
+    return row
