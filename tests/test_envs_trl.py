@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import json
 import pytest
 
 from sqlrl.envs import EnvConfig, trainer_kwargs
@@ -140,3 +141,15 @@ def test_multi_turn_evaluation_reports_episodes(tiny_model_dir, rows, tmp_path):
     assert summary["n"] == 2
     lines = (tmp_path / "episodes.jsonl").read_text().splitlines()
     assert len(lines) == 2
+
+
+def test_eval_cli_multi_turn(tiny_model_dir, tmp_path, capsys):
+    from sqlrl.cli import main
+
+    out = tmp_path / "summary.json"
+    assert main(["eval", "--model", str(tiny_model_dir), "--dataset", "demo", "--limit", "2", "--template", "skyrl",
+                 "--multi-turn", "--max-turns", "2", "--max-new-tokens", "24", "--no-progress", "--json", str(out)]) == 0
+    summary = json.loads(out.read_text())
+    assert summary["n"] == 2 and "multi_turn" in summary
+    assert "EX = " in capsys.readouterr().out
+    assert main(["eval", "--model", str(tiny_model_dir), "--dataset", "demo", "--multi-turn", "--backend", "vllm"]) == 2

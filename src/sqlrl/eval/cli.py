@@ -86,6 +86,10 @@ def add_eval_parser(subparsers, name, help_text):
                                                       "summary.json here")
     p.add_argument("--json", default=None, metavar="FILE", help="write the summary JSON to FILE ('-': stdout)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--multi-turn", action="store_true",
+                   help="the model may run <sql> queries and read the results before its <solution> "
+                        "(use --template skyrl; --max-new-tokens is then the budget of a whole episode; docs/envs.md)")
+    p.add_argument("--max-turns", type=int, default=5, help="with --multi-turn: most model turns per episode")
     p.set_defaults(func=_cmd_eval)
     return p
 
@@ -164,6 +168,8 @@ def _cmd_eval(args) -> int:
 
     parse_decode(args.decode)  # fail on a bad --decode before loading the model
     info.update(backend=args.backend, model=args.model)
+    if args.multi_turn:
+        return _finish(_eval_multi_turn(args, rows, info, progress), args)
     if args.backend == "vllm":
         summary = _eval_vllm(args, rows, info)
     else:
@@ -177,6 +183,25 @@ def _cmd_eval(args) -> int:
                            temperature=args.temperature, top_p=args.top_p, seed=args.seed, timeout=args.timeout,
                            meta=info, share_prefix=not args.no_share_prefix)
     return _finish(summary, args)
+
+
+def _eval_multi_turn(args, rows, info, progress) -> dict:
+    """Episodes in the SQL environment (sqlrl.envs), scored like single-turn answers."""
+    from sqlrl.envs import EnvConfig, evaluate_multi_turn
+    from sqlrl.models import load_model, load_tokenizer
+
+    if args.backend == "vllm":
+        raise UserError("--multi-turn runs on the transformers backend only; drop --backend vllm.")
+    env = EnvConfig(name="sql", max_turns=args.max_turns, timeout=args.timeout).check("--max-turns/--timeout")
+    model = load_model(args.model, dtype=args.dtype, device=args.device)
+    summary = evaluate_multi_turn(model, load_tokenizer(args.model), rows, env, mode=args.mode,
+                                  batch_size=args.batch_size, max_new_tokens=args.max_new_tokens, decode=args.decode,
+                                  out_dir=args.out, progress=progress, pass_at=args.pass_at,
+                                  num_samples=args.num_samples, temperature=args.temperature, top_p=args.top_p,
+                                  seed=args.seed, meta=info)
+    mt = summary.get("multi_turn", {})
+    print(f"multi-turn: {json.dumps(mt, default=str)}", file=sys.stderr)
+    return summary
 
 
 def _eval_vllm(args, rows, info) -> dict:
