@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 
-import json
 import pytest
 
 from sqlrl.envs import EnvConfig, trainer_kwargs
