@@ -26,7 +26,8 @@ import time
 from pathlib import Path
 
 COMMON = {"num_generations": 4, "per_device_train_batch_size": 4, "gradient_accumulation_steps": 1,
-          "temperature": 0.8, "beta": 0.0, "learning_rate": 1e-5, "logging_steps": 1, "report_to": [], "seed": 0}
+          "temperature": 0.8, "beta": 0.0, "learning_rate": 1e-5, "logging_steps": 1, "report_to": [], "seed": 0,
+          "gradient_checkpointing": False}
 
 
 def measure(out: Path, steps: int) -> dict:
@@ -76,7 +77,9 @@ def run_plain_trl(model: str, out: Path, steps: int, length: int) -> dict:
     policy = AutoModelForCausalLM.from_pretrained(path, dtype="float32")
     template = get_template("plain")
     ds = load_dataset("demo", "train", schema_format="compact").shuffle(seed=0)
-    ds = ds.map(lambda ex: {"prompt": template.messages(ex)})
+    # The prompt as text, the pre-started assistant turn left open (TRL would close it in a chat prompt).
+    ds = ds.map(lambda ex: {"prompt": tok.apply_chat_template(template.messages(ex), tokenize=False,
+                                                              continue_final_message=True)})
     funcs, weights = build_rewards(preset="arctic", template="plain")
     fence = [i for t, i in tok.get_vocab().items() if tok.convert_tokens_to_string([t]).strip() == "```"]
     args = GRPOConfig(output_dir=str(out), max_steps=steps, save_steps=steps, max_completion_length=length,
