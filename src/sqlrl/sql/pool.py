@@ -79,7 +79,14 @@ class _Worker:
 
     def running(self) -> tuple[int, float]:
         """(index in the chunk of the task running or -1, its deadline on the monotonic clock)."""
-        return SLOT.unpack_from(self.slot, 0)
+        # The worker rewrites the 16-byte slot as each task starts; a read racing that write can
+        # pair the new index with the reset deadline (0.0) and blame a task that just began.
+        # Two equal reads in a row are a whole record; a deadline of 0 with a task is a torn one.
+        for _ in range(1000):
+            first = SLOT.unpack_from(self.slot, 0)
+            if first == SLOT.unpack_from(self.slot, 0) and (first[0] < 0 or first[1] > 0.0):
+                return first
+        return first[0], math.inf  # a worker killed mid-write: its closed pipe reports it
 
     def close_pipes(self) -> None:
         for fd in (self.wfd, self.rfd):
