@@ -146,3 +146,13 @@ def test_missing_files_and_unknown_names(tmp_path):
         load_examples("wikisql", "dev")
     with pytest.raises(UserError, match="splits"):
         load_examples("demo", "dev")
+
+
+def test_spider_fit_and_val_split_train_by_database(spider_dir):
+    """`val` is for tuning: no database in common with `fit`, together exactly `train`."""
+    fit, _ = load_examples("spider", "fit", data_dir=spider_dir)
+    val, _ = load_examples("spider", "val", data_dir=spider_dir)
+    assert (len(fit), len(val), len({r["db_id"] for r in val})) == (6300, 604, 12)
+    assert not {r["db_id"] for r in fit} & {r["db_id"] for r in val}
+    train = json.loads((spider_dir / "train.json").read_text())
+    assert sorted(r["id"] for r in fit + val) == sorted(f"spider-train-{i}" for i in range(len(train)))

@@ -33,7 +33,7 @@ class DatasetSpec:
 
 DATASETS: dict[str, DatasetSpec] = {
     "demo": DatasetSpec("sqlrl.data.demo", ("train", "test"), None),
-    "spider": DatasetSpec("sqlrl.data.spider", ("train", "dev"), "spider"),
+    "spider": DatasetSpec("sqlrl.data.spider", ("train", "dev", "fit", "val"), "spider"),
     "bird": DatasetSpec("sqlrl.data.bird", ("dev", "train"), "bird"),
     "sql_create_context": DatasetSpec(
         "sqlrl.data.create_context", ("train", "val"), "sql_create_context_spider"),

@@ -6,7 +6,16 @@ from pathlib import Path
 
 from sqlrl.data.records import InvalidItem, Skipped, example_row, get_text, iter_json_array, require_file
 
-SPLITS = ("train", "dev")
+SPLITS = ("train", "dev", "fit", "val")
+
+
+def val_dbs(train_db_ids) -> set[str]:
+    """The `val` split's databases: every 12th train database in sorted order (12 of 138, 604 questions).
+
+    Spider dev is for reporting only; `val` (train questions of these databases) is for tuning,
+    `fit` (the rest of train) for training, so the two share no database, as dev and train do not.
+    """
+    return set(sorted(set(train_db_ids))[3::12])
 
 
 def db_path_for(data_dir: Path, db_id: str) -> Path:
@@ -15,17 +24,27 @@ def db_path_for(data_dir: Path, db_id: str) -> Path:
 
 
 def load(split: str, data_dir: Path, skipped: Skipped, skip_invalid: bool = False, **_) -> list[dict]:
-    """Rows of one Spider split; difficulty is Spider hardness of the gold SQL."""
-    path = require_file(data_dir / f"{split}.json", f"Spider {split} file")
+    """Rows of one Spider split; difficulty is Spider hardness of the gold SQL.
+
+    `fit` and `val` divide `train` by database (see `val_dbs`); their ids are train's.
+    """
+    file_split = "train" if split in ("fit", "val") else split
+    path = require_file(data_dir / f"{file_split}.json", f"Spider {file_split} file")
+    items = list(iter_json_array(path))
+    if split != file_split:
+        db_ids = {item.get("db_id") for _, item in items if isinstance(item, dict) and isinstance(item.get("db_id"), str)}
+        keep = val_dbs(db_ids) if split == "val" else db_ids - val_dbs(db_ids)
     rows = []
-    for i, (line, item) in enumerate(iter_json_array(path)):
+    for i, (line, item) in enumerate(items):
+        if split != file_split and not (isinstance(item, dict) and item.get("db_id") in keep):
+            continue
         try:
             db_id = get_text(item, "db_id", path, line)
             db_path = db_path_for(data_dir, db_id)
             if not db_path.is_file():
                 raise InvalidItem(path, line, "db_id", f"no database for {db_id!r} (expected {db_path})")
             gold = get_text(item, ("query", "SQL", "sql"), path, line)
-            rows.append(example_row(f"spider-{split}-{i}", db_id, db_path, get_text(item, "question", path, line), gold))
+            rows.append(example_row(f"spider-{file_split}-{i}", db_id, db_path, get_text(item, "question", path, line), gold))
         except InvalidItem as e:
             if not skip_invalid:
                 raise
