@@ -45,7 +45,7 @@ class DataConfig:
     eval_split: str | None = field(default=None, metadata={"help": "split for periodic validation EX (none: skip)"})
     data_dir: str | None = field(default=None, metadata={"help": "dataset directory (default: ../shared/data/<dataset>)"})
     schema_format: str = field(default="compact", metadata={"help": "schema rendering: compact | ddl | ddl_keys | omnisql"})
-    template: str = field(default="plain", metadata={"help": "prompt template: plain | arctic | sqlr1 | reasoning_tags | skyrl"})
+    template: str = field(default="plain", metadata={"help": "prompt template: plain | chat | arctic | sqlr1 | reasoning_tags | skyrl"})
     limit: int | None = field(default=None, metadata={"help": "use only the first N examples (after shuffling)"})
     max_prompt_tokens: int | None = field(default=None, metadata={"help": "drop examples whose prompt is longer"})
     seed: int = field(default=0, metadata={"help": "shuffle seed for example selection"})

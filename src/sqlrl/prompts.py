@@ -17,6 +17,7 @@ finish reason.
 Styles:
 - ``plain``: schema then question, answer is only the SQL in a ```sql block; the best
   start for a small model (the prefix alone doubled EX of SmolLM2-135M, FACTS.md).
+- ``chat``: ``plain`` without the prefix (the assistant turn left open), for comparison.
 - ``arctic``: Arctic-Text2SQL-R1 / OmniSQL style: think in <think>, then <answer> with a
   ```sql block.
 - ``sqlr1``: SQL-R1 style: R1 conversation preamble, <think> ... </think> <answer> with a
@@ -28,6 +29,8 @@ Styles:
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import re
 from dataclasses import dataclass, field
@@ -150,6 +153,10 @@ PLAIN = Template(
     render_answer=lambda sql, _r: f"```sql\n{sql}\n```",
 )
 
+# plain with the assistant turn left open: the base line the "```sql\nSELECT" prefix is measured against.
+# No stop string: "```" would fire on the opening fence the model writes itself; it ends on EOS.
+CHAT = dataclasses.replace(PLAIN, name="chat", prefix="", stop_strings=[])
+
 ARCTIC = Template(
     name="arctic",
     system="You are a data science expert who writes correct SQLite queries.",
@@ -223,7 +230,7 @@ SKYRL = Template(
     render_answer=lambda sql, r: f"<think>{r}</think>\n<solution>{sql}</solution>",
 )
 
-TEMPLATES: dict[str, Template] = {t.name: t for t in (PLAIN, ARCTIC, SQLR1, REASONING_TAGS, SKYRL)}
+TEMPLATES: dict[str, Template] = {t.name: t for t in (PLAIN, CHAT, ARCTIC, SQLR1, REASONING_TAGS, SKYRL)}
 
 
 def get_template(name: str) -> Template:

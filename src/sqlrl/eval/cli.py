@@ -44,7 +44,7 @@ def _add_data_args(p) -> None:
 
 def _add_gen_args(p) -> None:
     p.add_argument("--template", default=_d(DataConfig, "template"),
-                   help="prompt template: plain | arctic | sqlr1 | reasoning_tags | skyrl (default: %(default)s)")
+                   help="prompt template: plain | chat | arctic | sqlr1 | reasoning_tags | skyrl (default: %(default)s)")
     p.add_argument("--batch-size", type=int, default=_d(EvalConfig, "batch_size"),
                    help="generation batch size (default: %(default)s)")
     p.add_argument("--max-new-tokens", type=int, default=_d(EvalConfig, "max_new_tokens"),
