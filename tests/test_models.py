@@ -9,6 +9,9 @@ from sqlrl.errors import UserError
 def test_missing_local_dir_is_a_user_error(tmp_path):
     with pytest.raises(UserError, match="does not exist"):
         models.resolve(str(tmp_path / "nope"))
+    with pytest.raises(UserError, match="does not exist"):
+        models.resolve("runs/never_trained/final")  # relative, and too many parts for a hub id
+    assert models.resolve("org/model") == "org/model"
     with pytest.raises(UserError, match="no config.json"):
         models.resolve(str(tmp_path))
 

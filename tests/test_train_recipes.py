@@ -8,7 +8,7 @@ from sqlrl import config
 from sqlrl.config import RECIPES_DIR
 from sqlrl.errors import UserError
 
-METHOD_RECIPES = ["arctic_r1", "sql_r1", "reasoning_tags", "rubric", "cpu_demo", "cpu_spider"]
+METHOD_RECIPES = ["arctic_r1", "sql_r1", "reasoning_tags", "rubric", "cpu_demo", "cpu_spider", "cpu_spider_grpo"]
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_gpu_features_fail_on_cpu(override, message, no_gpu, tmp_path):
         grpo.train(config.load("demo", [f"output_dir={tmp_path / 'run'}", override]))
 
 
-@pytest.mark.parametrize("name", ["cpu_demo", "cpu_spider", "demo"])
+@pytest.mark.parametrize("name", ["cpu_demo", "cpu_spider", "cpu_spider_grpo", "demo"])
 def test_cpu_recipes_pass_the_checks(name, no_gpu, tmp_path):
     from sqlrl.train.common import check_before_loading, training_defaults
     from sqlrl.train.grpo import check_group_size

@@ -118,8 +118,8 @@ def resolve(name: str | None) -> str:
             raise UserError(f"model directory {path} has no config.json or adapter_config.json: give a directory written by "
                             f"save_pretrained, a Hugging Face id, or '{DEFAULT_MODEL}'.")
         return str(path)
-    if name.startswith((".", "/", "~")):
-        raise UserError(f"model directory {name} does not exist.")
+    if name.startswith((".", "/", "~")) or name.count("/") > 1:  # a hub id is at most "org/name"
+        raise UserError(f"model directory {name} does not exist (relative paths start from {Path.cwd()}).")
     return name  # a Hugging Face id
 
 
