@@ -8,7 +8,7 @@ EXTRAS ?= dev
 BIN = $(VENV)/bin
 DEMO_DIR ?= runs/demo
 
-.PHONY: install demo test test-slow bench reliability reliability-slow clean
+.PHONY: install demo test test-slow bench reliability reliability-slow reproduce clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ reliability: install
 
 reliability-slow: install
 	$(BIN)/python benchmarks/reliability.py --slow
+
+# Issue 10's results: base -> SFT -> GRPO on Spider, all of Spider dev evaluated (hours on CPU; resumable).
+reproduce: install
+	$(BIN)/python benchmarks/reproduce.py
 
 clean:
 	rm -rf $(VENV) runs build *.egg-info

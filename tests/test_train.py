@@ -30,6 +30,7 @@ def test_grpo_runs_saves_and_logs(tiny_model_dir, tmp_path):
     assert saved["model"]["name"] == str(tiny_model_dir) and saved["training"]["max_steps"] == 2
     state = json.loads((tmp_path / "run" / "checkpoint-2" / "trainer_state.json").read_text())
     logged = {k for rec in state["log_history"] for k in rec}
+    assert json.loads((tmp_path / "run" / "trainer_state.json").read_text())["log_history"][-1]["step"] == 2
     assert "reward" in logged and "frac_reward_zero_std" in logged
     assert any(k.startswith("rewards/") and k.endswith("/mean") for k in logged), logged  # per-component rewards
     assert "README.md" in os.listdir(tmp_path / "run")

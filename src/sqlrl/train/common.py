@@ -153,5 +153,6 @@ def run_trainer(trainer, cfg: RunConfig, tokenizer, out: Path, resume: bool, sta
     trainer.save_model(str(final))
     if trainer.is_world_process_zero():
         tokenizer.save_pretrained(final)
+        trainer.state.save_to_json(str(out / "trainer_state.json"))  # the whole log history, for curves
         write_model_card(cfg, out, result.metrics, started)
     return final

@@ -1,0 +1,183 @@
+"""Issue 10's chain on CPU: the default model, SFT on Spider train, GRPO on top, each evaluated on all of Spider dev.
+
+    make reproduce                     # = python benchmarks/reproduce.py
+    python benchmarks/reproduce.py --only-report   # rebuild results/ and the README table from what ran
+
+Stages run in order; one whose output exists is skipped, and a training stage left half-way
+resumes from its last complete checkpoint, so a stopped chain picks up where it was. Every
+evaluation is greedy in `spider_ts` mode and rescored in `bird` mode from its predictions file
+(no second generation). At the end `results/` gets each evaluation's summary, report and plots,
+`results/curves.png` (training curves) and `results/README.md` (the table), which also replaces
+the block between the markers in README.md. Estimates are wall-clock on 2 idle cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+RUNS, RESULTS = REPO / "runs", REPO / "results"
+SQLRL = [str(Path(sys.executable).parent / "sqlrl")]
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+SFT, GRPO = "runs/cpu_spider_sft", "runs/cpu_spider_grpo"
+DEV = ["--dataset", "spider", "--split", "dev", "--mode", "spider_ts", "--no-progress"]
+
+# name, model, stage label, extra eval flags
+EVALS = [
+    ("base-chat", "default", "base, chat prompt (no prefix)", ["--template", "chat"]),
+    ("base-plain", "default", "base, plain prompt (```sql SELECT prefix)", []),
+    ("sft", f"{SFT}/final", "SFT", []),
+    ("sft-grpo", f"{GRPO}/final", "SFT + GRPO", []),
+    ("sft-grpo-maj8", f"{GRPO}/final", "SFT + GRPO", ["--decode", "maj@8", "--temperature", "0.8", "--seed", "0"]),
+]
+# name, command, done when this exists, estimated seconds
+STAGES = [
+    ("eval base-chat", ["eval", "--model", "default", "--template", "chat", *DEV], "eval/base-chat", 1500),
+    ("eval base-plain", ["eval", "--model", "default", *DEV], "eval/base-plain", 1100),
+    ("sft", ["sft", "--recipe", "cpu_spider_sft"], "cpu_spider_sft/final", 2400),
+    ("eval sft", ["eval", "--model", f"{SFT}/final", *DEV], "eval/sft", 900),
+    ("grpo", ["train", "--recipe", "cpu_spider_grpo"], "cpu_spider_grpo/final", 1500),
+    ("eval sft-grpo", ["eval", "--model", f"{GRPO}/final", *DEV], "eval/sft-grpo", 900),
+    ("eval sft-grpo maj@8", ["eval", "--model", f"{GRPO}/final", *DEV, "--decode", "maj@8", "--temperature", "0.8",
+                             "--seed", "0"], "eval/sft-grpo-maj8", 4500),
+]
+
+
+def run_stage(k: int, n: int, name: str, cmd: list[str], done: str, est: float, left: float) -> None:
+    target = RUNS / done
+    if (target / "summary.json").is_file() or (target / "config.json").is_file() or \
+            (target / "adapter_config.json").is_file():
+        print(f"[{k}/{n}] {name}: done already ({target.relative_to(REPO)})")
+        return
+    eta = datetime.datetime.now() + datetime.timedelta(seconds=left)
+    print(f"[{k}/{n}] {name}: ~{est / 60:.0f} min; whole chain done about {eta:%H:%M}", flush=True)
+    if cmd[0] == "eval":
+        cmd = [*cmd, "--out", str(target)]
+    elif any(target.parent.glob("checkpoint-*")):
+        cmd = [*cmd, "--resume"]
+    started = time.time()
+    subprocess.run(SQLRL + cmd, cwd=REPO, check=True)
+    print(f"[{k}/{n}] {name}: took {(time.time() - started) / 60:.1f} min", flush=True)
+
+
+def rescore_bird(name: str) -> Path:
+    """The same predictions scored with the BIRD rule: no generation, seconds."""
+    out = RUNS / "eval" / f"{name}-bird"
+    if not (out / "summary.json").is_file():
+        preds = RUNS / "eval" / name / "predictions.jsonl"
+        subprocess.run(SQLRL + ["eval", "--predictions", str(preds), "--out", str(out), *DEV[:4], "--mode", "bird",
+                                "--no-progress"], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
+def train_seconds(run: str) -> float | None:
+    state = REPO / run / "trainer_state.json"
+    if not state.is_file():
+        return None
+    last = json.loads(state.read_text())["log_history"][-1]
+    return last.get("train_runtime")
+
+
+def plot_curves(path: Path) -> bool:
+    """SFT loss and validation EX; GRPO reward, validation EX and the share of all-equal groups."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    logs = {}
+    for run in (SFT, GRPO):
+        state = REPO / run / "trainer_state.json"
+        if state.is_file():
+            logs[run] = json.loads(state.read_text())["log_history"]
+    if not logs:
+        return False
+    panels = [(SFT, "loss", "SFT: training loss"), (SFT, "eval/ex", "SFT: EX on 40 val questions"),
+              (GRPO, "reward", "GRPO: mean reward"), (GRPO, "eval/ex", "GRPO: EX on 40 val questions"),
+              (GRPO, "frac_reward_zero_std", "GRPO: share of all-equal groups")]
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 2.8))
+    for ax, (run, key, title) in zip(axes, panels):
+        pts = [(r["step"], float(r[key])) for r in logs.get(run, []) if key in r]
+        if key in ("reward", "frac_reward_zero_std") and len(pts) > 10:  # one group per step: smooth over 10
+            pts = [(s, sum(v for _, v in pts[max(0, i - 9):i + 1]) / len(pts[max(0, i - 9):i + 1]))
+                   for i, (s, _) in enumerate(pts)]
+        if pts:
+            ax.plot(*zip(*pts), marker="o" if key == "eval/ex" else None, markersize=3)
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("step", fontsize=8)
+        ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def table() -> str:
+    """Markdown: one row per evaluation that ran, in both modes."""
+    rows = ["| model | stage | decode | mode | EX | easy | medium | hard | extra | executable | eval wall-clock |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for name, model, stage, _ in EVALS:
+        if not (RUNS / "eval" / name / "summary.json").is_file():
+            rows.append(f"| `{model}` | {stage} | - | - | not run yet | | | | | | |")
+            continue
+        for run_dir in (RUNS / "eval" / name, rescore_bird(name)):
+            s = json.loads((run_dir / "summary.json").read_text())
+            diff = [s["by_difficulty"].get(d, {}).get("ex") for d in ("easy", "medium", "hard", "extra")]
+            cells = " | ".join("-" if x is None else f"{100 * x:.1f}" for x in diff)
+            elapsed = json.loads((RUNS / "eval" / name / "summary.json").read_text())["meta"]["elapsed_s"]
+            rows.append(f"| `{model}` | {stage} | {s['decode']} | {s['mode']} | **{100 * s['ex']:.1f}** | {cells} | "
+                        f"{100 * s['executable']:.1f} | {elapsed / 60:.0f} min |")
+    train = [f"{label} {t / 60:.0f} min" for label, run in (("SFT", SFT), ("GRPO", GRPO))
+             if (t := train_seconds(run)) is not None]
+    note = (f"Training wall-clock on 2 CPU cores: {', '.join(train)}. " if train else "") + \
+        "EX in % of the 600 Spider dev questions; difficulty columns are Spider hardness."
+    return "\n".join(rows) + "\n\n" + note + "\n"
+
+
+def write_results() -> str:
+    RESULTS.mkdir(exist_ok=True)
+    for name, *_ in EVALS:
+        for run_dir in (RUNS / "eval" / name, RUNS / "eval" / f"{name}-bird"):
+            if (run_dir / "summary.json").is_file():
+                dest = RESULTS / run_dir.name
+                dest.mkdir(exist_ok=True)
+                for f in ["summary.json", "report.md", *(p.name for p in run_dir.glob("*.png"))]:
+                    shutil.copy2(run_dir / f, dest / f)
+    for run in (SFT, GRPO):
+        for f in ("config.yaml", "trainer_state.json", "README.md"):
+            if (REPO / run / f).is_file():
+                (RESULTS / Path(run).name).mkdir(exist_ok=True)
+                shutil.copy2(REPO / run / f, RESULTS / Path(run).name / f)
+    curves = plot_curves(RESULTS / "curves.png")
+    block = f"{START}\n{table()}" + ("\n![training curves](results/curves.png)\n" if curves else "") + \
+        f"\nProduced by `make reproduce` (`python benchmarks/reproduce.py`) on {datetime.date.today()}.\n{END}"
+    (RESULTS / "README.md").write_text("# Results (issue 10)\n\n" + block.replace("results/curves.png", "curves.png") + "\n")
+    readme = (REPO / "README.md").read_text()
+    if START in readme and END in readme:
+        readme = readme[: readme.index(START)] + block + readme[readme.index(END) + len(END):]
+        (REPO / "README.md").write_text(readme)
+    return block
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--only-report", action="store_true", help="run nothing; rebuild results/ from what has run")
+    ap.add_argument("--skip", nargs="*", default=[], metavar="STAGE", help="stage names to leave out, e.g. 'eval base-chat'")
+    args = ap.parse_args(argv)
+    if not args.only_report:
+        stages = [s for s in STAGES if s[0] not in args.skip]
+        for k, (name, cmd, done, est) in enumerate(stages, 1):
+            run_stage(k, len(stages), name, cmd, done, est, sum(s[3] for s in stages[k - 1:]))
+    print(write_results())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
