@@ -113,3 +113,22 @@ def test_grpo_prompt_continues_the_prestarted_turn_like_eval(tiny_model_dir, tmp
     row = load_rows(cfg, "train")[0]
     assert ds[0]["prompt"].endswith("<|im_start|>assistant\n```sql\nSELECT")
     assert ds[0]["prompt"] == render_prompt(tok, get_template("plain"), row)
+
+
+def test_resume_trains_on_the_prompts_the_prefilter_kept(tiny_model_dir, tmp_path, monkeypatch):
+    """The prefilter samples at random: a resumed run must reuse the first run's choice, not filter again."""
+    from sqlrl.train import grpo, prefilter
+
+    # Stand-in for the sampling pass (tested on its own in test_train_signals.py): keep every other prompt.
+    monkeypatch.setattr(prefilter, "drop_uniform_prompts", lambda ds, *a, **k: ds.select(range(0, len(ds), 2)))
+    out = tmp_path / "run"
+    grpo.train(tiny_cfg(tiny_model_dir, out, "data.prefilter_samples=2", "training.save_steps=1"))
+    kept = set(json.loads((out / "prefilter_ids.json").read_text()))
+    assert len(kept) == 4
+
+    monkeypatch.setattr(prefilter, "drop_uniform_prompts", lambda *a, **k: pytest.fail("filtered again on resume"))
+    grpo.train(tiny_cfg(tiny_model_dir, out, "data.prefilter_samples=2", "training.save_steps=1",
+                        "training.max_steps=4"), resume=True)
+    trained = [i for line in (out / "data_order" / "rank-0.jsonl").read_text().splitlines()
+               for i in json.loads(line)["ids"]]
+    assert len(trained) >= 3 and set(trained) <= kept

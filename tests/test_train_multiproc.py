@@ -4,10 +4,7 @@ import json
 import subprocess
 import sys
 
-import pytest
 
-
-@pytest.mark.slow
 def test_two_cpu_processes_see_different_data(tiny_model_dir, tmp_path):
     out = tmp_path / "run"
     cmd = [sys.executable, "-m", "sqlrl.cli", "train", "--recipe", "demo", "--num-processes", "2",

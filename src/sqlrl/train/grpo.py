@@ -36,12 +36,19 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
     args_dict["generation_kwargs"] = {**configure_stopping(model, tokenizer, template.stop_strings),
                                       **(args_dict.get("generation_kwargs") or {})}
     samples = cfg.data.prefilter_samples
-    if samples and not resume:  # a resumed run must see the data order it started with, so no second filtering
+    kept = out / "prefilter_ids.json"
+    if samples and resume and kept.is_file():  # the prompts the run started with, not a second (random) filtering
+        ids = set(json.loads(kept.read_text()))
+        train_ds = train_ds.filter(lambda ex: ex["id"] in ids)
+    elif samples:
         from sqlrl.train.prefilter import drop_uniform_prompts
 
         train_ds = drop_uniform_prompts(train_ds, model, tokenizer, funcs, args_dict["reward_weights"], template,
                                         samples=samples, temperature=args_dict.get("temperature", 1.0),
                                         max_new_tokens=args_dict.get("max_completion_length", 256), seed=cfg.data.seed)
+        if is_main_process():
+            out.mkdir(parents=True, exist_ok=True)
+            kept.write_text(json.dumps(list(train_ds["id"])))
     args = GRPOConfig(**args_dict)
     if is_main_process():
         cfgmod.save(cfg, out)
