@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -32,7 +33,7 @@ DEV = ["--dataset", "spider", "--split", "dev", "--mode", "spider_ts", "--no-pro
 # name, model, stage label, extra eval flags
 EVALS = [
     ("base-chat", "default", "base, chat prompt (no prefix)", ["--template", "chat"]),
-    ("base-plain", "default", "base, plain prompt (```sql SELECT prefix)", []),
+    ("base-plain", "default", "base, plain prompt (SELECT prefix)", []),
     ("sft", f"{SFT}/final", "SFT", []),
     ("sft-grpo", f"{GRPO}/final", "SFT + GRPO", []),
     ("sft-grpo-maj8", f"{GRPO}/final", "SFT + GRPO", ["--decode", "maj@8", "--temperature", "0.8", "--seed", "0"]),
@@ -77,12 +78,19 @@ def rescore_bird(name: str) -> Path:
     return out
 
 
+def log_history(run: str) -> list[dict]:
+    """The run's logged steps: its trainer_state.json, else its newest checkpoint's."""
+    states = [REPO / run / "trainer_state.json"] + sorted(
+        (REPO / run).glob("checkpoint-*/trainer_state.json"), key=lambda p: -int(p.parent.name.split("-")[1]))
+    found = next((p for p in states if p.is_file()), None)
+    return json.loads(found.read_text())["log_history"] if found else []
+
+
 def train_seconds(run: str) -> float | None:
-    state = REPO / run / "trainer_state.json"
-    if not state.is_file():
-        return None
-    last = json.loads(state.read_text())["log_history"][-1]
-    return last.get("train_runtime")
+    """Wall-clock of a finished run, from its model card."""
+    card = REPO / run / "README.md"
+    m = re.search(r"wall-clock: (\d+) s", card.read_text()) if card.is_file() else None
+    return float(m.group(1)) if m else None
 
 
 def plot_curves(path: Path) -> bool:
@@ -92,12 +100,8 @@ def plot_curves(path: Path) -> bool:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    logs = {}
-    for run in (SFT, GRPO):
-        state = REPO / run / "trainer_state.json"
-        if state.is_file():
-            logs[run] = json.loads(state.read_text())["log_history"]
-    if not logs:
+    logs = {run: log_history(run) for run in (SFT, GRPO)}
+    if not any(logs.values()):
         return False
     panels = [(SFT, "loss", "SFT: training loss"), (SFT, "eval/ex", "SFT: EX on 40 val questions"),
               (GRPO, "reward", "GRPO: mean reward"), (GRPO, "eval/ex", "GRPO: EX on 40 val questions"),
@@ -127,12 +131,13 @@ def table() -> str:
         if not (RUNS / "eval" / name / "summary.json").is_file():
             rows.append(f"| `{model}` | {stage} | - | - | not run yet | | | | | | |")
             continue
+        first = json.loads((RUNS / "eval" / name / "summary.json").read_text())
         for run_dir in (RUNS / "eval" / name, rescore_bird(name)):
             s = json.loads((run_dir / "summary.json").read_text())
             diff = [s["by_difficulty"].get(d, {}).get("ex") for d in ("easy", "medium", "hard", "extra")]
             cells = " | ".join("-" if x is None else f"{100 * x:.1f}" for x in diff)
-            elapsed = json.loads((RUNS / "eval" / name / "summary.json").read_text())["meta"]["elapsed_s"]
-            rows.append(f"| `{model}` | {stage} | {s['decode']} | {s['mode']} | **{100 * s['ex']:.1f}** | {cells} | "
+            elapsed = first["meta"]["elapsed_s"]
+            rows.append(f"| `{model}` | {stage} | {first['decode']} | {s['mode']} | **{100 * s['ex']:.1f}** | {cells} | "
                         f"{100 * s['executable']:.1f} | {elapsed / 60:.0f} min |")
     train = [f"{label} {t / 60:.0f} min" for label, run in (("SFT", SFT), ("GRPO", GRPO))
              if (t := train_seconds(run)) is not None]
