@@ -187,8 +187,9 @@ def add_data_parser(subparsers, name: str = "data", help: str = "inspect, check 
                                    "for each schema format.")
     s.add_argument("dataset", help="dataset name or a .jsonl file")
     _dataset_args(s)
-    s.add_argument("--schema-format", default="all", choices=("all",) + SCHEMA_FORMATS)
-    s.add_argument("--template", default="plain", help="prompt template (plain, arctic, sqlr1, reasoning_tags, skyrl)")
+    s.add_argument("--schema-format", default="all", choices=("all",) + SCHEMA_FORMATS,
+                   help="schema rendering to measure, or all of them (default: %(default)s)")
+    s.add_argument("--template", default="plain", help="prompt template (plain, chat, arctic, sqlr1, reasoning_tags, skyrl)")
     s.add_argument("--tokenizer", default="default",
                    help="'default' (the default model's), a model path or id, or 'none' for a 3.5 chars/token estimate")
     s.add_argument("--max-length", type=int, default=512, help="report the share of prompts over this many tokens")
@@ -199,9 +200,10 @@ def add_data_parser(subparsers, name: str = "data", help: str = "inspect, check 
                        description="Show rendered prompts as the model sees them: `sqlrl data preview [DATASET] [N]`.")
     v.add_argument("what", nargs="*", metavar="DATASET|N", help="dataset (default demo) and/or how many (default 3)")
     _dataset_args(v)
-    v.add_argument("--schema-format", default="compact", choices=SCHEMA_FORMATS)
+    v.add_argument("--schema-format", default="compact", choices=SCHEMA_FORMATS,
+                   help="schema rendering in the prompt (default: %(default)s)")
     v.add_argument("--max-schema-tokens", type=int, default=None, help="truncate schemas to this budget")
-    v.add_argument("--template", default="plain")
+    v.add_argument("--template", default="plain", help="prompt template (default: %(default)s)")
     v.add_argument("--tokenizer", default="none", help="'none' prints the messages; 'default' applies the chat template")
     v.set_defaults(func=cmd_preview)
     return p
