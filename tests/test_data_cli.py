@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from sqlrl.cli import main
 
 
@@ -27,14 +29,30 @@ def test_check_reports_and_filters(tmp_path, capsys):
         {"question": "ok", "sql": "SELECT count(*) FROM students", "db_path": db},
         {"question": "empty", "sql": "SELECT name FROM students WHERE grade = 99", "db_path": db},
         {"question": "error", "sql": "SELECT nope FROM students", "db_path": db},
+        # about 2.7 s on the 2-core development machine: well over --slow 0.5 on a faster one too
+        {"question": "slow", "sql": "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r "
+                                    "WHERE i < 10000000) SELECT count(*) FROM r", "db_path": db},
     ]
     src.write_text("\n".join(json.dumps(x) for x in lines) + "\n{broken\n")
     out = tmp_path / "clean.jsonl"
-    assert main(["data", "check", str(src), "--skip-invalid", "--json", "--filter", str(out)]) == 1
+    assert main(["data", "check", str(src), "--skip-invalid", "--json", "--slow", "0.5", "--filter", str(out)]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert (report["ok"], report["empty"], report["error"], report["invalid_skipped"]) == (1, 1, 1, 1)
+    assert (report["ok"], report["empty"], report["error"], report["slow"], report["invalid_skipped"]) == (1, 1, 1, 1, 1)
+    assert [p["status"] for p in report["problems"]] == ["empty", "error", "slow"]
     kept = [json.loads(x) for x in out.read_text().splitlines()]
     assert [k["question"] for k in kept] == ["ok"]
     # without --skip-invalid the broken line is an error naming file and line
     assert main(["data", "check", str(src)]) == 2
-    assert "mine.jsonl, line 4" in capsys.readouterr().err
+    assert "mine.jsonl, line 5" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_stats_on_spider_train_reproduces_the_512_token_share(capsys, spider_dir):
+    # FACTS.md: with stored CREATE TABLE schemas, 44 % of Spider train prompts exceed 512 tokens
+    # (its own prompt wording). The schema alone and our plain prompt bracket that figure.
+    assert main(["data", "stats", "spider", "--split", "train", "--data-dir", str(spider_dir),
+                 "--schema-format", "ddl", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["items"] == 6904 and stats["tokenizer"] != "estimate"
+    ddl = stats["formats"]["ddl"]
+    assert ddl["schema"]["over_512"] < 0.44 < ddl["prompt"]["over_512"] < 0.50
