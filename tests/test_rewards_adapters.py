@@ -45,23 +45,12 @@ def test_verl_missing_database_is_a_user_error():
         compute_score("spider", "x", {"sql": GOLD, "db_id": "concert_singer"})
 
 
-class _Trace:
-    """What SqlTask's rewards read from a Verifiers trace."""
-
-    def __init__(self, reply):
-        self.last_reply = reply
-        self.rewards, self.metrics = {}, {}
-
-    def record_reward(self, name, value, weight):
-        self.rewards[name] = (value, weight)
-
-    def record_metric(self, name, value):
-        self.metrics[name] = value
-
-
 @pytest.mark.skipif(importlib.util.find_spec("verifiers") is None,
                     reason="optional extra 'verifiers' not installed (pip install 'sqlrl[verifiers]')")
 def test_verifiers_taskset_scores_like_the_rubric_preset(db):
+    import verifiers.v1 as vf
+    from verifiers.v1.trace import AgentInfo, TraceTask
+
     from sqlrl.rewards.verifiers_env import load_taskset
 
     row = {"id": "dev-0", "db_id": "concert_singer", "db_path": db, "question": "How many singers do we have?",
@@ -77,8 +66,10 @@ def test_verifiers_taskset_scores_like_the_rubric_preset(db):
 
     tpl = get_template("plain")
     for sql, want in [(GOLD, 1.0), ("SELECT count(*) FROM singer WHERE age > 30", 0.4), ("SELECT count(nope) FROM singer", 0.2)]:
-        trace = _Trace(tpl.answer(sql))
+        # a real Verifiers trace, built as its rollout builds one, with the reply as the agent's answer
+        trace = vf.Trace(task=TraceTask(type=type(task).__name__, data=task.data, key=task.key, hash=task.hash),
+                         agent=AgentInfo(config=vf.AgentConfig()), root_reply=tpl.answer(sql))
         asyncio.run(task.score(trace))  # Verifiers' own scoring path: discovers and weights the rewards
-        total = sum(v * w for v, w in trace.rewards.values())
+        total = sum(r.score * r.weight for r in trace.rewards.values())
         assert total == pytest.approx(want), (sql, trace.rewards)
         assert task.parse(trace.last_reply) == sql

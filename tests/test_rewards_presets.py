@@ -104,17 +104,20 @@ def test_reordered_rows_depend_on_mode(db):
 
 
 def test_weight_in_recipe_changes_reward(db):
-    import yaml
+    from sqlrl import config
 
-    from sqlrl.config import RewardConfig
-
-    # the reward section of a recipe, as `reward.weights.executable=0.5` would leave it
-    section = yaml.safe_load("reward:\n  preset: arctic\n  weights: {executable: 0.5}\n")["reward"]
-    cfg = RewardConfig(**section)
-    funcs, w = build_rewards(cfg.preset, weights=cfg.weights, template="arctic", mode=cfg.mode)
+    # the arctic_r1 recipe (reward/arctic.yaml), as `sqlrl train` builds its rewards, with and without
+    # the dotted override `reward.weights.executable=0.5`
+    base = config.load("arctic_r1")
+    cfg = config.load("arctic_r1", ["reward.weights.executable=0.5"])
+    assert (base.reward.preset, base.reward.weights, cfg.reward.weights) == ("arctic", {}, {"executable": 0.5})
+    _, w = build_rewards(cfg.reward.preset, weights=cfg.reward.weights, template=cfg.data.template)
     assert w == [0.9, 0.5]
-    got, _ = totals("arctic", db, weights=cfg.weights)
-    assert got["wrong"] == pytest.approx(0.5) and got["right"] == pytest.approx(1.4)
+    before, _ = totals("arctic", db, weights=base.reward.weights)
+    after, _ = totals("arctic", db, weights=cfg.reward.weights)
+    assert before["wrong"] == pytest.approx(0.1) and after["wrong"] == pytest.approx(0.5)
+    assert before["right"] == pytest.approx(1.0) and after["right"] == pytest.approx(1.4)
+    assert after["error"] == before["error"] == 0.0  # an erroring query earns neither weight
 
 
 def test_bad_input_is_counted_and_never_raises(db):
