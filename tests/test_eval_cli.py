@@ -39,6 +39,18 @@ def test_predictions_cli_prints_ex_line_and_writes_report(tmp_path, capsys, gold
     assert summary["meta"]["predictions_format"] == "spider"
     report = (tmp_path / "a" / "report.md").read_text()
     assert "| **all** | 40 | 40 | 100.0% |" in report and "accuracy_by_difficulty.png" in report
+    assert (tmp_path / "a" / "accuracy_by_difficulty.png").read_bytes()[:4] == b"\x89PNG"
+    # the header names what the number depends on
+    from sqlrl import __version__
+    from sqlrl.eval.meta import dataset_checksum, dataset_version
+
+    meta = summary["meta"]
+    assert meta["dataset_version"] == dataset_version("spider", "dev", spider_dir) is not None
+    assert meta["dataset_checksum"] == dataset_checksum(rows)
+    for key, value in [("dataset_version", meta["dataset_version"]), ("dataset_checksum", meta["dataset_checksum"]),
+                       ("decode", "predictions"), ("mode", "spider_ts"), ("timeout_s", 5.0),
+                       ("sqlrl_version", __version__)]:
+        assert f"| {key} | `{value}` |" in report, key
 
 
 def test_compare_two_runs(tmp_path, capsys, gold_sql_file, spider_dir):

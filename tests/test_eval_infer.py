@@ -82,3 +82,43 @@ def test_plain_text_questions_need_a_database(tmp_path):
     items, problems = read_questions(inp, None)
     assert [i["question"] for i in items] == ["How many singers?", "List all stadiums."]
     assert len(problems) == 2 and "no database" in problems[0]
+
+
+def test_question_longer_than_the_context_window_is_an_error(db):
+    from sqlrl.models import load_tokenizer
+
+    tok = load_tokenizer()
+    small = Fixed(tok, " 1\n```")
+    small.config.max_position_embeddings = 512
+    a = Answerer(small, tok, max_new_tokens=16)
+    out = a.answer([a.example(db, "How many singers? " * 200), a.example(db, "How many singers?")])
+    assert out[0]["sql"] is None and "context window" in out[0]["error"]
+    assert out[1]["sql"] == "SELECT 1" and len(small.prompts) == 1  # the long one was never generated
+
+
+def test_cli_interactive_keeps_one_model_for_the_session_and_executes(tiny_model_dir, db, tmp_path, monkeypatch,
+                                                                       capsys):
+    import io
+
+    import sqlrl.models
+    from sqlrl.cli import main
+
+    loads = []
+    real = sqlrl.models.load_model
+    monkeypatch.setattr(sqlrl.models, "load_model", lambda *a, **k: loads.append(a) or real(*a, **k))
+    monkeypatch.setattr("sys.stdin", io.StringIO("How many singers are there?\nList the stadiums.\n\nignored\n"))
+    common = ["infer", "--model", str(tiny_model_dir), "--db", db, "--max-new-tokens", "8"]
+    assert main(common + ["--interactive", "--execute", "--show-completion"]) == 0
+    out = capsys.readouterr()
+    # one model load, two questions answered, and the empty line ended the session before "ignored"
+    assert len(loads) == 1 and out.err.count("-- completion:") == 2
+    # every answer with SQL was run: a result table, or the sandbox's error (the random model's SQL may not run)
+    answered = 2 - out.err.count("error: no SQL found")
+    assert out.out.count(" row(s))") + out.out.count("error (") == answered
+
+    inp = tmp_path / "q.txt"
+    inp.write_text("How many singers are there?\nList the stadiums.\n")
+    code = main(common + ["--input", str(inp), "--output", str(tmp_path / "a.jsonl")])
+    answers = [json.loads(x) for x in (tmp_path / "a.jsonl").read_text().splitlines()]
+    assert [a["question"] for a in answers] == ["How many singers are there?", "List the stadiums."]
+    assert code == (1 if any(a["error"] for a in answers) else 0)

@@ -107,6 +107,9 @@ def test_scripted_model_scores_what_it_says(tmp_path, tokenizer, rows):
     for name in ("predictions.jsonl", "predictions.sql", "examples.jsonl", "summary.json", "report.md",
                  "accuracy_by_difficulty.png", "error_types.png"):
         assert (out / name).is_file(), name
+    report = (out / "report.md").read_text()
+    for key in ("model", "dataset_checksum", "template", "decode", "mode", "timeout_s", "sqlrl_version"):
+        assert f"| {key} | `{s['meta'][key]}` |" in report, key
     recs = [json.loads(x) for x in (out / "examples.jsonl").read_text().splitlines()]
     assert [r["question"] for r in recs] == [r["question"] for r in rows]  # dataset order, not length order
     assert all(r["completion"].endswith("```") for r in recs)
@@ -136,6 +139,13 @@ def test_maj_at_k_votes_by_result_and_pass_at_k(tokenizer, rows):
     s2 = evaluate(Scripted(tokenizer, answer2), tokenizer, rows[:4], decode="maj@5", progress=False)
     assert s2["correct"] == 0 and s2["decode"] == "maj@5"
     assert s2["meta"]["temperature"] is not None
+
+    # greedy with pass@K: a separate sampling pass of --num-samples; samples 0 and 3 of 4 are right
+    model = Scripted(tokenizer, lambda q, s: (gold[q] if s in (0, 3) else "SELECT 'x'")[len("SELECT"):] + "\n```")
+    s3 = evaluate(model, tokenizer, rows[:4], pass_at=2, num_samples=4, progress=False)
+    assert s3["correct"] == 4 and s3["decode"] == "greedy"
+    assert s3["pass@2"] == pytest.approx(1 - 1 / 6)  # 1 - C(2,2) / C(4,2)
+    assert [bool(c.get("do_sample")) for c in model.calls] == [False, True]
 
 
 def test_prompt_too_long_and_missing_db_count_as_wrong(tokenizer, rows):

@@ -96,6 +96,7 @@ def add_eval_parser(subparsers, name, help_text):
 
 def _load_rows(args, with_schema: bool = True) -> tuple[list[dict], dict]:
     from sqlrl.data import load_dataset, load_examples
+    from sqlrl.eval.meta import dataset_version
 
     split = args.split or DEFAULT_SPLIT.get(args.dataset)
     if split is None:
@@ -110,9 +111,7 @@ def _load_rows(args, with_schema: bool = True) -> tuple[list[dict], dict]:
         raise UserError(f"dataset '{args.dataset}' split '{split}' has no examples.")
     info = {"dataset": args.dataset, "split": split, "data_dir": args.data_dir, "limit": args.limit,
             "schema_format": args.schema_format}
-    version = getattr(getattr(ds, "info", None), "version", None)
-    if version is not None:
-        info["dataset_version"] = str(version)
+    info["dataset_version"] = dataset_version(args.dataset, split, args.data_dir)
     return rows, info
 
 

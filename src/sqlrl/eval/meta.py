@@ -2,7 +2,9 @@
 
 The dataset checksum covers what is judged (id, db_id, question, gold SQL of every example,
 in order) and the database checksum the SQLite files those examples run on, so two reports
-with equal checksums were scored on the same data whatever the files were called.
+with equal checksums were scored on the same data whatever the files were called. The
+dataset version identifies the release the examples were read from (its question and schema
+files), so a `--limit` run and a full run of the same release share it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,30 @@ def dataset_checksum(rows: list[dict]) -> str:
         h.update(json.dumps([r.get("id"), r.get("db_id"), r.get("question"), r.get("gold_sql")],
                             ensure_ascii=False, default=str).encode())
         h.update(b"\n")
+    return h.hexdigest()[:16]
+
+
+def dataset_version(name: str, split: str, data_dir: str | Path | None = None) -> str | None:
+    """SHA-256 (first 16 hex digits) of the dataset's source files, SQLite databases left out.
+
+    The files are those of the dataset folder (`data_dir` or the default one), the bundled
+    demo folder, or the JSONL file that is the split; None when there is none to read.
+    """
+    from sqlrl.data import default_data_dir
+
+    if name == "jsonl":
+        root = Path(split)
+    elif name == "demo":
+        from sqlrl.data.demo import SOURCE_DIR as root
+    else:
+        root = Path(data_dir).expanduser() if data_dir else default_data_dir(name)
+    if root is None or not root.exists():
+        return None
+    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".sqlite")
+    h = hashlib.sha256()
+    for p in files:
+        h.update(str(p.relative_to(root) if p != root else p.name).encode())
+        h.update(hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()[:16]
 
 
