@@ -143,7 +143,54 @@ def test_recipe_skyrl_multiturn_turns_the_environment_on():
     assert (raw["data"]["dataset"], raw["data"]["template"], raw["reward"]["preset"]) == ("spider", "skyrl", "skyrl")
     assert env_settings(SimpleNamespace(env=raw["env"])) == EnvConfig(name="sql", max_turns=5, timeout=5.0,
                                                                       max_rows=10, max_chars=1000)
-    if "env" not in config.SECTIONS:
-        pytest.skip("sqlrl.config has no `env` section yet (see docs/envs.md)")
     cfg = config.load("skyrl_multiturn")
     assert set(trainer_kwargs(cfg)) == {"rollout_func"}
+
+
+# ---------------------------------------------------------------- token level: the episode loop
+@pytest.fixture(scope="module")
+def tok():
+    from sqlrl.models import load_tokenizer
+
+    return load_tokenizer()
+
+
+def scripted(tok, turns, seen):
+    """A `Generate` answering every episode with turns[k] at its k-th call; records the inputs."""
+
+    def generate(batch):
+        seen.append([list(x) for x in batch])
+        return [tok.encode(turns[len(seen) - 1], add_special_tokens=False) for _ in batch], None
+
+    return generate
+
+
+def test_token_episode_masks_observations_and_cuts_after_the_close(db, tok):
+    from sqlrl.envs.rollout import run_episodes
+
+    env = SQLEnv(EnvConfig(name="sql", max_turns=3))
+    env.reset(db_path=db, gold_sql=GOLD)
+    prompt = tok.encode("Question: how many singers?", add_special_tokens=False)
+    turns = [THINK + "<sql>SELECT count(*) FROM singer</sql> and then some", THINK + f"<solution>{GOLD}</solution>"]
+    seen = []
+    (ep,) = run_episodes([env], [prompt], scripted(tok, turns, seen), tok, max_completion_tokens=200)
+    assert env.reason == "solution" and env.reward() == 1.0
+    model_ids = [t for t, m in zip(ep.completion_ids, ep.env_mask) if m]
+    env_ids = [t for t, m in zip(ep.completion_ids, ep.env_mask) if not m]
+    assert tok.decode(model_ids) == THINK + "<sql>SELECT count(*) FROM singer</sql>" + turns[1]
+    assert tok.decode(env_ids) == env.transcript[1] and "\n6\n" in env.transcript[1]
+    # the second turn saw the prompt, the first turn cut at </sql>, and the observation
+    assert seen[1][0] == prompt + ep.completion_ids[:len(seen[1][0]) - len(prompt)]
+    assert tok.decode(seen[1][0][len(prompt):]).endswith("</observation>\n")
+
+
+@pytest.mark.parametrize("budget, reason", [(30, "length"), (200, "max_turns")])
+def test_a_solution_that_never_comes_ends_with_minus_one(db, tok, budget, reason):
+    from sqlrl.envs.rollout import run_episodes
+
+    env = SQLEnv(EnvConfig(name="sql", max_turns=2))
+    env.reset(db_path=db, gold_sql=GOLD)
+    query = THINK + "<sql>SELECT name FROM singer</sql>"
+    (ep,) = run_episodes([env], [[1, 2]], scripted(tok, [query] * 3, []), tok, max_completion_tokens=budget)
+    assert env.reason == reason and env.answer() == "" and env.reward() == -1.0
+    assert len(ep.completion_ids) <= budget and len(ep.env_mask) == len(ep.completion_ids)

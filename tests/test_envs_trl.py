@@ -85,6 +85,9 @@ def test_observation_tokens_carry_no_gradient(tiny_model_dir, rows, tmp_path):
         assert model_text == "".join(scripts[e])
         assert env_text.startswith("\n<observation>\ncount(*)\n6\n") and env_text.endswith("</observation>\n")
     assert batch["advantages"][0] > 0 > batch["advantages"][1]  # rewards 1 and 0 from the final answers
+    logged = {k: v[-1] for k, v in trainer._metrics["train"].items() if k.startswith("env/")}
+    assert logged["env/turns"] == 2.0 and logged["env/used_db"] == 1.0 and logged["env/sql_calls"] == 1.0
+    assert logged["env/end_solution"] == 1.0 and logged["env/sql_error_rate"] == 0.0
 
     captured = {}
 
@@ -105,14 +108,18 @@ def test_observation_tokens_carry_no_gradient(tiny_model_dir, rows, tmp_path):
     assert int((batch["tool_mask"] == 0).sum()) > 20  # the observations were there, and masked
 
 
-@pytest.mark.slow
-def test_one_training_step_logs_turns_and_database_use(tiny_model_dir, rows, tmp_path):
-    trainer, tok, ds = _trainer(tiny_model_dir, rows, tmp_path, max_completion_length=24, max_turns=2)
-    trainer.train()
-    logged = {k for rec in trainer.state.log_history for k in rec}
-    assert {"env/turns", "env/used_db", "env/end_no_closing_tag", "rewards/format_gate/mean"} <= logged
-    rec = next(r for r in trainer.state.log_history if "env/turns" in r)
+def test_sqlrl_train_recipe_skyrl_multiturn_logs_turns_and_database_use(tiny_model_dir, tmp_path, capsys):
+    from sqlrl.cli import main
+
+    out = tmp_path / "run"
+    assert main(["train", "--recipe", "skyrl_multiturn", "--output-dir", str(out), "--max-steps", "1",
+                 f"model.name={tiny_model_dir}", "data.limit=2", "env.max_turns=2", "training.max_completion_length=24",
+                 "training.report_to=[]", "training.save_steps=10"]) == 0
+    log = json.loads((out / "trainer_state.json").read_text())["log_history"]
+    rec = next(r for r in log if "env/turns" in r)
     assert 1 <= rec["env/turns"] <= 2 and 0 <= rec["env/used_db"] <= 1
+    assert sum(rec[f"env/end_{r}"] for r in ("solution", "no_closing_tag", "max_turns", "length")) == pytest.approx(1)
+    assert "rewards/format_gate/mean" in rec
 
 
 def test_trainer_kwargs_off_by_default_and_checks_template():
