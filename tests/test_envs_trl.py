@@ -134,20 +134,56 @@ def test_trainer_kwargs_off_by_default_and_checks_template():
     assert wrapped(prompts=[None], completions=["abc"]) == [3]
 
 
-def test_multi_turn_evaluation_reports_episodes(tiny_model_dir, rows, tmp_path):
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+class Explorer:
+    """A scripted 'model' for evaluation: one exploratory query, then the answer it was given."""
 
+    def __init__(self, tok, answers):
+        import torch
+        from transformers import GenerationConfig
+
+        self.tok, self.answers, self.training = tok, answers, False
+        self.w = torch.nn.Parameter(torch.zeros(1))
+        self.config = SimpleNamespace(max_position_embeddings=100_000)
+        self.generation_config = GenerationConfig(eos_token_id=tok.eos_token_id)
+
+    def parameters(self):
+        return iter([self.w])
+
+    def eval(self):
+        return self
+
+    def generate(self, input_ids, attention_mask, **kw):
+        import torch
+
+        outs = []
+        for ids, mask in zip(input_ids, attention_mask):
+            text = self.tok.decode(ids[mask.bool()])
+            question = text.split("Question: ")[-1].split("<|im_end|>")[0].strip()
+            answered = "</observation>" in text.split("<|im_start|>assistant")[-1]  # the system prompt names it too
+            turn = (THINK + f"<solution>{self.answers[question]}</solution>" if answered
+                    else THINK + "<sql>SELECT count(*) FROM singer</sql>")
+            outs.append(ids.tolist() + self.tok.encode(turn, add_special_tokens=False) + [self.tok.eos_token_id])
+        width = max(map(len, outs))
+        return torch.tensor([o + [self.tok.pad_token_id] * (width - len(o)) for o in outs])
+
+
+def test_multi_turn_evaluation_scores_the_final_solution_and_reports_episodes(rows, tmp_path):
     from sqlrl.envs import evaluate_multi_turn
+    from sqlrl.models import load_tokenizer
 
-    tok = AutoTokenizer.from_pretrained(tiny_model_dir, padding_side="left")
-    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir)
-    summary = evaluate_multi_turn(model, tok, rows[:2], EnvConfig(name="sql", max_turns=2), max_new_tokens=16,
-                                  out_dir=tmp_path, progress=False)
+    tok = load_tokenizer()
+    answers = {r["question"].strip(): r["gold_sql"] for r in rows}
+    answers[rows[1]["question"].strip()] = "SELECT count(*) FROM stadium"  # wrong on purpose
+    summary = evaluate_multi_turn(Explorer(tok, answers), tok, rows, EnvConfig(name="sql", max_turns=3),
+                                  max_new_tokens=200, out_dir=tmp_path, progress=False)
+    assert (summary["n"], summary["correct"]) == (len(rows), len(rows) - 1)
     mt = summary["multi_turn"]
-    assert mt["episodes"] == 2 and 1 <= mt["turns_mean"] <= 2 and sum(mt["end_reasons"].values()) == 2
-    assert summary["n"] == 2
-    lines = (tmp_path / "episodes.jsonl").read_text().splitlines()
-    assert len(lines) == 2
+    assert (mt["episodes"], mt["turns_mean"], mt["used_db_share"], mt["sql_calls_mean"]) == (len(rows), 2.0, 1.0, 1.0)
+    assert mt["end_reasons"] == {"solution": len(rows), "no_closing_tag": 0, "max_turns": 0, "length": 0}
+    episodes = [json.loads(x) for x in (tmp_path / "episodes.jsonl").read_text().splitlines()]
+    assert [e["question"] for e in episodes] == [r["question"] for r in rows]
+    assert "<observation>\ncount(*)\n6\n" in episodes[0]["transcript"]
+    assert summary["meta"]["multi_turn"]["turns_mean"] == 2.0  # in the report's metadata too
 
 
 def test_eval_cli_multi_turn(tiny_model_dir, tmp_path, capsys):

@@ -162,3 +162,14 @@ def test_tiny_model_end_to_end(tiny_model, tokenizer, rows):
     s = evaluate(tiny_model, tokenizer, rows[:4], batch_size=2, max_new_tokens=6, progress=False)
     assert s["n"] == 4 and 0.0 <= s["ex"] <= 1.0
     assert sum(s["error_types"].values()) == 4
+
+
+def test_progress_bar_shows_the_running_ex():
+    from sqlrl.eval.evaluate import RunningEX
+
+    bar = RunningEX(4, "eval greedy")
+    bar.update([{"match": True}, {"match": False}])
+    assert bar.progress.tasks[0].fields["ex"] == "50.0%" and bar.progress.tasks[0].completed == 2
+    bar.update([{"match": True}])
+    assert bar.progress.tasks[0].fields["ex"] == "66.7%"
+    bar.close()
