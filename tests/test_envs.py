@@ -194,3 +194,30 @@ def test_a_solution_that_never_comes_ends_with_minus_one(db, tok, budget, reason
     (ep,) = run_episodes([env], [[1, 2]], scripted(tok, [query] * 3, []), tok, max_completion_tokens=budget)
     assert env.reason == reason and env.answer() == "" and env.reward() == -1.0
     assert len(ep.completion_ids) <= budget and len(ep.env_mask) == len(ep.completion_ids)
+
+
+def test_generation_pauses_at_the_closing_sql_tag(tiny_model_dir, tok):
+    """Real transformers generate with the skyrl stop strings, forced to write past </sql>."""
+    import torch
+    from transformers import AutoModelForCausalLM, LogitsProcessor, LogitsProcessorList
+
+    from sqlrl.envs.rollout import cut_after_close
+    from sqlrl.prompts import get_template
+    from sqlrl.stopping import configure_stopping
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir)
+    configure_stopping(model, tok, get_template("skyrl").stop_strings)
+    prompt = torch.tensor([tok.encode("Question: how many singers?", add_special_tokens=False)])
+    script = tok.encode(THINK + "<sql>SELECT count(*) FROM singer</sql> and on and on until the limit",
+                        add_special_tokens=False)
+
+    class Force(LogitsProcessor):
+        def __call__(self, input_ids, scores):
+            forced = torch.full_like(scores, -float("inf"))
+            forced[:, script[input_ids.shape[1] - prompt.shape[1]]] = 0.0
+            return forced
+
+    out = model.generate(prompt, max_new_tokens=len(script) - 1, do_sample=False,
+                         logits_processor=LogitsProcessorList([Force()]))[0, prompt.shape[1]:].tolist()
+    assert len(out) < len(script) - 3  # it stopped, well before the token limit
+    assert tok.decode(cut_after_close(tok, out)) == THINK + "<sql>SELECT count(*) FROM singer</sql>"

@@ -184,6 +184,13 @@ def test_malformed_lines_unknown_db_and_bad_encoding_are_reported_per_line(tmp_p
     by_line = {i.line: i.kind for i in loaded.issues if i.line}
     assert by_line == {2: "malformed", 3: "unknown_db", 5: "encoding", 6: "malformed", 7: "malformed", 9: "duplicate"}
     assert "not valid UTF-8" in next(i.message for i in loaded.issues if i.line == 5)
+    # bad bytes inside the question: the example cannot be matched, and the message says why
+    latin1 = json.dumps({"db_id": rows[5]["db_id"], "question": rows[5]["question"] + " caf\u00e9",
+                         "sql": rows[5]["gold_sql"]}).encode().replace(b"\\u00e9", b"\xe9")
+    (tmp_path / "latin1.jsonl").write_bytes(latin1 + b"\n")
+    issues = load_predictions(tmp_path / "latin1.jsonl", rows[5:]).issues
+    assert [(i.line, i.kind) for i in issues] == [(1, "unknown_example"), (None, "missing")]
+    assert "not valid UTF-8" in issues[0].message
     with pytest.raises(UserError, match="bad.jsonl:2: not valid JSON"):
         score_predictions(path, rows, "bird")
     s = score_predictions(path, rows, "bird", allow_missing=True)

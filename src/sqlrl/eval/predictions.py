@@ -163,7 +163,8 @@ def _load_jsonl(path: Path, lines, rows) -> LoadedPredictions:
     for no, text, bad in lines:
         if not text.strip():
             continue  # blank lines carry nothing in JSONL
-        where = f"{path}:{no}"
+        # A line with bad bytes says so whatever else is wrong with it (e.g. a question that no longer matches).
+        where = f"{path}:{no}" + (f" ({bad})" if bad else "")
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as e:
@@ -210,7 +211,7 @@ def _load_jsonl(path: Path, lines, rows) -> LoadedPredictions:
             continue
         taken.add(idx)
         if bad:
-            issues.append(Issue(no, "encoding", f"{where}: {bad}", idx))
+            issues.append(Issue(no, "encoding", f"{path}:{no}: {bad}", idx))
             errors[idx] = "bad_encoding"
             continue
         if query is None or (isinstance(query, str) and not query.strip()):
