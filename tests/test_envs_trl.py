@@ -194,5 +194,6 @@ def test_eval_cli_multi_turn(tiny_model_dir, tmp_path, capsys):
                  "--multi-turn", "--max-turns", "2", "--max-new-tokens", "24", "--no-progress", "--json", str(out)]) == 0
     summary = json.loads(out.read_text())
     assert summary["n"] == 2 and "multi_turn" in summary
+    assert summary["meta"]["model_path"] == str(tiny_model_dir) and summary["meta"]["template"] == "skyrl"
     assert "EX = " in capsys.readouterr().out
     assert main(["eval", "--model", str(tiny_model_dir), "--dataset", "demo", "--multi-turn", "--backend", "vllm"]) == 2

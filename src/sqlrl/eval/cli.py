@@ -166,7 +166,10 @@ def _cmd_eval(args) -> int:
     from sqlrl.eval.evaluate import evaluate, parse_decode
 
     parse_decode(args.decode)  # fail on a bad --decode before loading the model
-    info.update(backend=args.backend, model=args.model)
+    from sqlrl.models import resolve
+
+    # the name asked for, and what it resolved to ("default" names whatever model is bundled now)
+    info.update(backend=args.backend, model=args.model, model_path=resolve(args.model))
     if args.multi_turn:
         return _finish(_eval_multi_turn(args, rows, info, progress), args)
     if args.backend == "vllm":
