@@ -112,3 +112,13 @@ def test_real_default_model_eval_and_infer(tmp_path, capsys, spider_dir):
     db = spider_dir / "database" / "concert_singer" / "concert_singer.sqlite"
     assert main(["infer", "--db", str(db), "--max-new-tokens", "48", "--execute", "How many singers are there?"]) in (0, 1)
     assert capsys.readouterr().out.strip()
+
+
+def test_backend_vllm_without_vllm_says_how_to_get_it(tiny_model_dir, capsys):
+    import importlib.util
+
+    if importlib.util.find_spec("vllm") is not None:
+        pytest.skip("vLLM is installed here: the GPU path runs instead")
+    code = main(["eval", "--model", str(tiny_model_dir), "--dataset", "demo", "--limit", "1", "--backend", "vllm",
+                 "--no-progress"])
+    assert code == 2 and "pip install" in capsys.readouterr().err
