@@ -30,24 +30,27 @@ START, END = "<!-- results:start -->", "<!-- results:end -->"
 SFT, GRPO = "runs/cpu_spider_sft", "runs/cpu_spider_grpo"
 DEV = ["--dataset", "spider", "--split", "dev", "--mode", "spider_ts", "--no-progress"]
 
-# name, model, stage label, extra eval flags
+# name, model, stage label, extra eval flags, estimated seconds
 EVALS = [
-    ("base-chat", "default", "base, chat prompt (no prefix)", ["--template", "chat"]),
-    ("base-plain", "default", "base, plain prompt (SELECT prefix)", []),
-    ("sft", f"{SFT}/final", "SFT", []),
-    ("sft-grpo", f"{GRPO}/final", "SFT + GRPO", []),
-    ("sft-grpo-maj8", f"{GRPO}/final", "SFT + GRPO", ["--decode", "maj@8", "--temperature", "0.8", "--seed", "0"]),
+    ("base-chat", "default", "base, chat prompt (no prefix)", ["--template", "chat"], 1500),
+    ("base-plain", "default", "base, plain prompt (SELECT prefix)", [], 1100),
+    ("sft", f"{SFT}/final", "SFT", [], 900),
+    ("sft-grpo", f"{GRPO}/final", "SFT + GRPO", [], 900),
+    ("sft-grpo-maj8", f"{GRPO}/final", "SFT + GRPO", ["--decode", "maj@8", "--temperature", "0.8", "--seed", "0"], 4500),
 ]
+
+
+def eval_stage(name: str) -> tuple:
+    _, model, _, flags, est = next(e for e in EVALS if e[0] == name)
+    return f"eval {name}", ["eval", "--model", model, *DEV, *flags], f"eval/{name}", est
+
+
 # name, command, done when this exists, estimated seconds
 STAGES = [
-    ("eval base-chat", ["eval", "--model", "default", "--template", "chat", *DEV], "eval/base-chat", 1500),
-    ("eval base-plain", ["eval", "--model", "default", *DEV], "eval/base-plain", 1100),
-    ("sft", ["sft", "--recipe", "cpu_spider_sft"], "cpu_spider_sft/final", 2400),
-    ("eval sft", ["eval", "--model", f"{SFT}/final", *DEV], "eval/sft", 900),
-    ("grpo", ["train", "--recipe", "cpu_spider_grpo"], "cpu_spider_grpo/final", 1500),
-    ("eval sft-grpo", ["eval", "--model", f"{GRPO}/final", *DEV], "eval/sft-grpo", 900),
-    ("eval sft-grpo maj@8", ["eval", "--model", f"{GRPO}/final", *DEV, "--decode", "maj@8", "--temperature", "0.8",
-                             "--seed", "0"], "eval/sft-grpo-maj8", 4500),
+    eval_stage("base-chat"), eval_stage("base-plain"),
+    ("sft", ["sft", "--recipe", "cpu_spider_sft"], "cpu_spider_sft/final", 2400), eval_stage("sft"),
+    ("grpo", ["train", "--recipe", "cpu_spider_grpo"], "cpu_spider_grpo/final", 1500), eval_stage("sft-grpo"),
+    eval_stage("sft-grpo-maj8"),
 ]
 
 
@@ -127,16 +130,16 @@ def table() -> str:
     """Markdown: one row per evaluation that ran, in both modes."""
     rows = ["| model | stage | decode | mode | EX | easy | medium | hard | extra | executable | eval wall-clock |",
             "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for name, model, stage, _ in EVALS:
+    for name, model, stage, *_ in EVALS:
         if not (RUNS / "eval" / name / "summary.json").is_file():
             rows.append(f"| `{model}` | {stage} | - | - | not run yet | | | | | | |")
             continue
         first = json.loads((RUNS / "eval" / name / "summary.json").read_text())
+        elapsed = first["meta"]["elapsed_s"]
         for run_dir in (RUNS / "eval" / name, rescore_bird(name)):
             s = json.loads((run_dir / "summary.json").read_text())
             diff = [s["by_difficulty"].get(d, {}).get("ex") for d in ("easy", "medium", "hard", "extra")]
             cells = " | ".join("-" if x is None else f"{100 * x:.1f}" for x in diff)
-            elapsed = first["meta"]["elapsed_s"]
             rows.append(f"| `{model}` | {stage} | {first['decode']} | {s['mode']} | **{100 * s['ex']:.1f}** | {cells} | "
                         f"{100 * s['executable']:.1f} | {elapsed / 60:.0f} min |")
     train = [f"{label} {t / 60:.0f} min" for label, run in (("SFT", SFT), ("GRPO", GRPO))

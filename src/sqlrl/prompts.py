@@ -30,10 +30,8 @@ Styles:
 
 from __future__ import annotations
 
-import dataclasses
-
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from sqlrl.errors import UserError
@@ -155,7 +153,7 @@ PLAIN = Template(
 
 # plain with the assistant turn left open: the base line the "```sql\nSELECT" prefix is measured against.
 # No stop string: "```" would fire on the opening fence the model writes itself; it ends on EOS.
-CHAT = dataclasses.replace(PLAIN, name="chat", prefix="", stop_strings=[])
+CHAT = replace(PLAIN, name="chat", prefix="", stop_strings=[])
 
 ARCTIC = Template(
     name="arctic",

@@ -31,12 +31,13 @@ def load(split: str, data_dir: Path, skipped: Skipped, skip_invalid: bool = Fals
     file_split = "train" if split in ("fit", "val") else split
     path = require_file(data_dir / f"{file_split}.json", f"Spider {file_split} file")
     items = list(iter_json_array(path))
+    keep = None  # databases of a fit / val split; None: every item
     if split != file_split:
         db_ids = {item.get("db_id") for _, item in items if isinstance(item, dict) and isinstance(item.get("db_id"), str)}
         keep = val_dbs(db_ids) if split == "val" else db_ids - val_dbs(db_ids)
     rows = []
     for i, (line, item) in enumerate(items):
-        if split != file_split and not (isinstance(item, dict) and item.get("db_id") in keep):
+        if keep is not None and not (isinstance(item, dict) and item.get("db_id") in keep):
             continue
         try:
             db_id = get_text(item, "db_id", path, line)
