@@ -283,6 +283,34 @@ def test_a_worker_that_dies_is_replaced_and_the_batch_completes(concert):
         assert sb.workers_replaced == 1
 
 
+
+def test_the_task_seen_overrunning_is_blamed_not_the_next_one(concert, monkeypatch):
+    """The parent sees task 0 past its limit; before its kill lands, the worker may finish task 0 and
+    start task 1. Task 0 must get the time-limit error, not the trivial task 1 (seen once under load).
+    The microsecond window is simulated: the first worker's slot reads "task 0, deadline long past"
+    to the two looks that decide on the kill, then "task 1, just started"."""
+    from sqlrl.sql import pool as pool_mod
+
+    real, first, looks = pool_mod._Worker.running, [], []
+
+    def running(self):
+        first[:] = first or [self]
+        if self is not first[0]:
+            return real(self)
+        looks.append(1)
+        return (0, -1e9) if len(looks) <= 2 else (1, time.monotonic() + 60)
+
+    monkeypatch.setattr(pool_mod._Worker, "running", running)
+    slow = "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r LIMIT 1000000) SELECT count(*) FROM r"
+    pool = pool_mod.WorkerPool(1, heap_limit=0)
+    try:  # one worker, four tasks: two chunks, [slow, SELECT 2] and [SELECT 3, SELECT 4]
+        res = pool.execute([(concert, sql, 5.0, 100, 10**6) for sql in (slow, "SELECT 2", "SELECT 3", "SELECT 4")])
+    finally:
+        pool.close()
+    assert res[0][4] == "timeout" and "replaced" in res[0][3], res[0]
+    assert [r[2] for r in res[1:]] == [[(2,)], [(3,)], [(4,)]], res[1:]
+
+
 # ------------------------------------------------------------------ caching and batching
 def test_run_many_runs_each_distinct_pair_once_and_keeps_order(concert):
     with Sandbox(workers=2) as sb:

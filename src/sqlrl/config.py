@@ -67,7 +67,7 @@ class EvalConfig:
     dataset: str | None = field(default=None, metadata={"help": "dataset to evaluate on (default: data.dataset)"})
     split: str | None = field(default=None, metadata={"help": "split to evaluate (default: data.eval_split)"})
     limit: int | None = field(default=None, metadata={"help": "evaluate only the first N examples"})
-    batch_size: int = field(default=8, metadata={"help": "generation batch size"})
+    batch_size: int = field(default=16, metadata={"help": "generation batch size (prompts per batch; 16 measured fastest on 2 CPU cores)"})
     max_new_tokens: int = field(default=128, metadata={"help": "generation length limit"})
     every_steps: int = field(default=0, metadata={"help": "during training, EX on data.eval_split every N steps (0: never)"})
 

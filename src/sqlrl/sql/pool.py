@@ -242,7 +242,7 @@ class WorkerPool:
                 if idx >= 0 and now > deadline + backstop_grace(tasks[self._workers[i].chunk[idx]][2]):
                     busy.pop(fd)
                     poller.unregister(fd)
-                    self._lost(i, pending, results, tasks, attempts, "overran")
+                    self._lost(i, pending, results, tasks, attempts, "overran", idx)
                     idle.append(i)
 
     def _wait_ms(self, busy: dict, tasks: list) -> int:
@@ -256,10 +256,15 @@ class WorkerPool:
                 wait = min(wait, deadline + backstop_grace(tasks[w.chunk[idx]][2]) - now)
         return max(1, int(wait * 1000))
 
-    def _lost(self, i: int, pending: deque, results: list, tasks: list, attempts: dict, why) -> None:
-        """Worker `i` overran or died: blame its running task, requeue the rest, replace it."""
+    def _lost(self, i: int, pending: deque, results: list, tasks: list, attempts: dict, why, idx: int | None = None) -> None:
+        """Worker `i` overran or died: blame its running task, requeue the rest, replace it.
+
+        `idx`: the task seen overrunning. Not read again here: the worker may have finished it
+        and started the next one since, and that one would be blamed for a limit it never hit.
+        """
         w = self._workers[i]
-        idx, _ = w.running()
+        if idx is None:
+            idx, _ = w.running()
         code = w.kill()
         self._workers[i] = None
         self.replaced += 1

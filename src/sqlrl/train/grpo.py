@@ -45,7 +45,8 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
 
         train_ds = drop_uniform_prompts(train_ds, model, tokenizer, funcs, args_dict["reward_weights"], template,
                                         samples=samples, temperature=args_dict.get("temperature", 1.0),
-                                        max_new_tokens=args_dict.get("max_completion_length", 256), seed=cfg.data.seed)
+                                        max_new_tokens=args_dict.get("max_completion_length", 256),
+                                        batch_size=cfg.eval.batch_size, seed=cfg.data.seed)
         if is_main_process():
             out.mkdir(parents=True, exist_ok=True)
             kept.write_text(json.dumps(list(train_ds["id"])))

@@ -41,14 +41,18 @@ def drop_uniform_prompts(ds, model, tokenizer, funcs, weights, template, *, samp
     `db_path` and `gold_sql`); `model` must already stop where training stops
     (`sqlrl.stopping.configure_stopping`). Rows whose prompt does not fit the context are kept.
     """
+    from tqdm.auto import tqdm
+
     from sqlrl.eval.generate import generate, render_prompt
 
     if samples < 2:
         raise UserError(f"data.prefilter_samples={samples}: comparing rewards needs at least 2 samples per prompt (0: off).")
     rows = list(ds)
     prompts = [render_prompt(tokenizer, template, row) for row in rows]
-    texts = generate(model, tokenizer, prompts, batch_size=max(1, batch_size // samples), max_new_tokens=max_new_tokens,
-                     num_samples=samples, do_sample=True, temperature=temperature, seed=seed)
+    with tqdm(total=len(prompts), desc=f"prefilter ({samples} samples each)", unit="prompt") as bar:
+        texts = generate(model, tokenizer, prompts, batch_size=max(1, batch_size // samples),
+                         max_new_tokens=max_new_tokens, num_samples=samples, do_sample=True, temperature=temperature,
+                         seed=seed, on_batch=lambda idx, _: bar.update(len(idx)))
     keep, uniform = [], 0
     skip = {"prompt", "completion"}
     for i, (row, outs) in enumerate(zip(rows, texts)):
