@@ -40,7 +40,7 @@ def summarize_episodes(records: list[dict], settings: EnvConfig) -> dict:
 
 
 def evaluate_multi_turn(model, tokenizer, rows, env: EnvConfig | None = None, mode: str = "bird",
-                        batch_size: int = 8, max_new_tokens: int = 512, decode: str = "greedy",
+                        batch_size: int = 16, max_new_tokens: int = 512, decode: str = "greedy",
                         out_dir: str | Path | None = None, progress: bool = True, *, pass_at: int | None = None,
                         num_samples: int | None = None, temperature: float = 0.8, top_p: float = 0.95,
                         seed: int = 0, timeout: float | None = None, sandbox=None, meta: dict | None = None) -> dict:

@@ -70,7 +70,7 @@ class RunningEX:
             self.progress.stop()
 
 
-def evaluate(model, tokenizer, rows, template: str = "plain", mode: str = "bird", batch_size: int = 8,
+def evaluate(model, tokenizer, rows, template: str = "plain", mode: str = "bird", batch_size: int = 16,
              max_new_tokens: int = 128, decode: str = "greedy", out_dir: str | Path | None = None,
              progress: bool = True, *, pass_at: int | None = None, num_samples: int | None = None,
              temperature: float = 0.8, top_p: float = 0.95, seed: int = 0, timeout: float | None = None,
