@@ -197,3 +197,5 @@ def test_eval_cli_multi_turn(tiny_model_dir, tmp_path, capsys):
     assert summary["meta"]["model_path"] == str(tiny_model_dir) and summary["meta"]["template"] == "skyrl"
     assert "EX = " in capsys.readouterr().out
     assert main(["eval", "--model", str(tiny_model_dir), "--dataset", "demo", "--multi-turn", "--backend", "vllm"]) == 2
+    assert main(["eval", "--model", str(tiny_model_dir), "--dataset", "demo", "--multi-turn", "--template", "chat"]) == 2
+    assert "always uses the skyrl template" in capsys.readouterr().err

@@ -88,7 +88,7 @@ def add_eval_parser(subparsers, name, help_text):
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--multi-turn", action="store_true",
                    help="the model may run <sql> queries and read the results before its <solution> "
-                        "(use --template skyrl; --max-new-tokens is then the budget of a whole episode; docs/envs.md)")
+                        "(always the skyrl template; --max-new-tokens is then the budget of a whole episode; docs/envs.md)")
     p.add_argument("--max-turns", type=int, default=5, help="with --multi-turn: most model turns per episode")
     p.set_defaults(func=_cmd_eval)
     return p
@@ -194,6 +194,8 @@ def _eval_multi_turn(args, rows, info, progress) -> dict:
 
     if args.backend == "vllm":
         raise UserError("--multi-turn runs on the transformers backend only; drop --backend vllm.")
+    if args.template not in ("skyrl", _d(DataConfig, "template")):
+        raise UserError(f"--multi-turn always uses the skyrl template (the environment's tags); drop --template {args.template}.")
     env = EnvConfig(name="sql", max_turns=args.max_turns, timeout=args.timeout).check("--max-turns/--timeout")
     model = load_model(args.model, dtype=args.dtype, device=args.device)
     summary = evaluate_multi_turn(model, load_tokenizer(args.model), rows, env, mode=args.mode,
