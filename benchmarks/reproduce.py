@@ -49,7 +49,7 @@ def eval_stage(name: str) -> tuple:
 STAGES = [
     eval_stage("base-chat"), eval_stage("base-plain"),
     ("sft", ["sft", "--recipe", "cpu_spider_sft"], "cpu_spider_sft/final", 2400), eval_stage("sft"),
-    ("grpo", ["train", "--recipe", "cpu_spider_grpo"], "cpu_spider_grpo/final", 1500), eval_stage("sft-grpo"),
+    ("grpo", ["train", "--recipe", "cpu_spider_grpo"], "cpu_spider_grpo/final", 3300), eval_stage("sft-grpo"),
     eval_stage("sft-grpo-maj8"),
 ]
 
@@ -71,11 +71,13 @@ def run_stage(k: int, n: int, name: str, cmd: list[str], done: str, est: float, 
     print(f"[{k}/{n}] {name}: took {(time.time() - started) / 60:.1f} min", flush=True)
 
 
-def rescore_bird(name: str) -> Path:
-    """The same predictions scored with the BIRD rule: no generation, seconds."""
+def rescore_bird(name: str) -> Path | None:
+    """The same predictions scored with the BIRD rule: no generation, seconds. None without predictions."""
     out = RUNS / "eval" / f"{name}-bird"
     if not (out / "summary.json").is_file():
         preds = RUNS / "eval" / name / "predictions.jsonl"
+        if not preds.is_file():
+            return None
         subprocess.run(SQLRL + ["eval", "--predictions", str(preds), "--out", str(out), *DEV[:4], "--mode", "bird",
                                 "--no-progress"], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
     return out
@@ -136,7 +138,7 @@ def table() -> str:
             continue
         first = json.loads((RUNS / "eval" / name / "summary.json").read_text())
         elapsed = first["meta"]["elapsed_s"]
-        for run_dir in (RUNS / "eval" / name, rescore_bird(name)):
+        for run_dir in filter(None, (RUNS / "eval" / name, rescore_bird(name))):
             s = json.loads((run_dir / "summary.json").read_text())
             diff = [s["by_difficulty"].get(d, {}).get("ex") for d in ("easy", "medium", "hard", "extra")]
             cells = " | ".join("-" if x is None else f"{100 * x:.1f}" for x in diff)
