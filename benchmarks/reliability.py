@@ -83,8 +83,8 @@ def render(fig: dict, summary: str, command: str) -> str:
         lines += [
             f"| training runs SIGKILLed / resumed to the uninterrupted adapter | {cr.get('runs_killed', 0)} / "
             f"{cr.get('resumed_ok', 0)} (max weight difference {cr.get('max_adapter_diff', 0):.1e}) |",
-            f"| kills that left a half-written checkpoint / resume refused it (needs the fix below) | "
-            f"{cr.get('partial_checkpoints_left', 0)} / {cr.get('resumed_from_partial_refused', 0)} |",
+            f"| of them, kills that left a half-written checkpoint (resume skipped it for the last complete one) | "
+            f"{cr.get('partial_checkpoints_left', 0)} |",
         ]
     else:
         lines.append("| training runs SIGKILLed | not run (add `--slow`) |")
