@@ -7,7 +7,7 @@ completions, 128 new tokens, LoRA r16, beta 0, seed 0):
 - sqlrl:       `sqlrl.train.grpo.train` on the demo recipe (stop on the closing fence);
 - plain TRL:   a GRPOTrainer built by hand, as a user would without sqlrl, told the same stop
                token through `generation_kwargs={"eos_token_id": [...]}`;
-- sqlrl, no stop strings: the sqlrl run with stopping switched off (generates to the limit).
+- sqlrl, no stop strings: the sqlrl run with stopping switched off (ends only at EOS or the length limit).
 
 The first step of each run is a warm-up and is not counted; the rest are timed by TRL's own
 `step_time` metric. Prints each run's numbers and the ratios: sqlrl's overhead over plain
