@@ -20,11 +20,12 @@ import re
 import time
 from pathlib import Path
 
+from sqlrl.paths import data_root
 from sqlrl.prompts import get_template
 from sqlrl.rewards import PRESETS, build_rewards, judge, stats
 from sqlrl.sql import get_sandbox
 
-DATA = Path(os.environ.get("SQLRL_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+DATA = data_root()
 
 
 def variants(gold: str, rng: random.Random) -> list[str]:

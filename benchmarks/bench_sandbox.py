@@ -14,7 +14,7 @@ query), 3 equivalent rewrites, 4 wrong queries and 3 erroring ones. Steps of
 (b) and (c) run `--repeats` passes and report the best; the first pass of (b) includes
 starting the workers and runs every gold query (cold cache), later passes find golds cached.
 
-    .venv/bin/python benchmarks/bench_sandbox.py [--data-dir ../shared/data/spider] [--workers 2]
+    .venv/bin/python benchmarks/bench_sandbox.py [--data-dir DIR] [--workers 2]   (default: the spider dataset in the data root)
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import threading
 import time
 from pathlib import Path
 
+from sqlrl.paths import data_root
 from sqlrl.sql import Sandbox, results_match
 from sqlrl.sql.result import Result
 
@@ -144,7 +145,7 @@ def timed(fn, steps) -> tuple[float, list[bool]]:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data-dir", type=Path, default=REPO.parent / "shared" / "data" / "spider")
+    ap.add_argument("--data-dir", type=Path, default=data_root() / "spider")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--questions-per-step", type=int, default=8,
                     help="questions per GRPO step; each has 16 completions (default 8: 128 per call)")

@@ -1,25 +1,52 @@
-"""Shared test fixtures. Real data lives in ../shared/data beside the repository (never copied in)."""
+"""Shared test fixtures.
+
+Benchmark data (Spider, sql-create-context, KaggleDBQA) is read from sqlrl's data root
+(`$SQLRL_DATA_DIR`, else `$SQLRL_HOME/data`), where `sqlrl data pull` puts it. Tests that need
+a dataset that is not there are skipped, and one line at the end says how to enable them.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from sqlrl.paths import data_root
+
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = Path(os.environ.get("SQLRL_SHARED_DATA", REPO.parent / "shared" / "data")).resolve()
+_SKIPPED_FOR_DATA: set[str] = set()
+
+
+def dataset_dir(name: str) -> Path:
+    """`<data root>/<name>`, or skip the calling test when that dataset is not installed."""
+    path = data_root() / name
+    if not path.is_dir():
+        _SKIPPED_FOR_DATA.add(name)
+        pytest.skip(f"needs the {name} dataset in {data_root()}")
+    return path
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _SKIPPED_FOR_DATA:
+        names = " ".join(sorted(_SKIPPED_FOR_DATA))
+        terminalreporter.write_line(
+            f"Tests needing benchmark data were skipped ({names} not in {data_root()}): run "
+            f"`sqlrl data pull {names}` or set SQLRL_DATA_DIR to a folder holding them.")
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    assert SHARED_DATA.is_dir(), f"real data expected at {SHARED_DATA} (set SQLRL_SHARED_DATA)"
-    return SHARED_DATA
+def spider_dir() -> Path:
+    return dataset_dir("spider")
 
 
 @pytest.fixture(scope="session")
-def spider_dir(shared_data) -> Path:
-    return shared_data / "spider"
+def create_context_dir() -> Path:
+    return dataset_dir("sql_create_context")
+
+
+@pytest.fixture(scope="session")
+def kaggledbqa_dir() -> Path:
+    return dataset_dir("kaggledbqa")
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import pytest
 from sqlrl.data import load_dataset, load_examples
 from sqlrl.data.records import InvalidItem
 from sqlrl.errors import UserError
+from conftest import dataset_dir
 
 COLUMNS = {"id", "db_id", "db_path", "question", "gold_sql", "evidence", "difficulty", "schema"}
 
@@ -29,10 +30,8 @@ COLUMNS = {"id", "db_id", "db_path", "question", "gold_sql", "evidence", "diffic
         ("kaggledbqa", "fewshot", 28),
     ],
 )
-def test_counts_match_readme(name, split, count, shared_data):
-    rows, skipped = load_examples(name, split, data_dir=None if name == "demo" else shared_data / {
-        "spider": "spider", "sql_create_context": "sql_create_context_spider",
-        "kaggledbqa": "kaggledbqa"}[name])
+def test_counts_match_readme(name, split, count):
+    rows, skipped = load_examples(name, split, data_dir=None if name == "demo" else dataset_dir(name))
     assert len(rows) == count and not skipped
 
 
@@ -45,9 +44,10 @@ def test_dataset_rows_have_the_promised_columns(spider_dir):
     assert row["schema"].startswith("stadium(") and row["evidence"] == ""
 
 
-def test_create_context_uses_real_db_or_builds_one(shared_data, tmp_path, monkeypatch):
+def test_create_context_uses_real_db_or_builds_one(create_context_dir, tmp_path, monkeypatch):
+    dataset_dir("spider")  # its databases are the real ones
     monkeypatch.setenv("SQLRL_HOME", str(tmp_path))
-    d = shared_data / "sql_create_context_spider"
+    d = create_context_dir
     rows, _ = load_examples("sql_create_context", "val", d, limit=3)
     assert all(r["db_source"] == "original" for r in rows)
     rows, _ = load_examples("sql_create_context", "val", d, limit=3, from_context=True)

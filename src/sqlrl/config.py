@@ -43,7 +43,7 @@ class DataConfig:
     dataset: str = field(default="demo", metadata={"help": "dataset name (demo, spider, bird, sql_create_context, kaggledbqa, jsonl)"})
     split: str = field(default="train", metadata={"help": "training split (for jsonl: the file path)"})
     eval_split: str | None = field(default=None, metadata={"help": "split for periodic validation EX (none: skip)"})
-    data_dir: str | None = field(default=None, metadata={"help": "dataset directory (default: ../shared/data/<dataset>)"})
+    data_dir: str | None = field(default=None, metadata={"help": "dataset folder (default: <data root>/<dataset>, the data root being $SQLRL_DATA_DIR or $SQLRL_HOME/data)"})
     schema_format: str = field(default="compact", metadata={"help": "schema rendering: compact | ddl | ddl_keys | omnisql"})
     template: str = field(default="plain", metadata={"help": "prompt template: plain | chat | arctic | sqlr1 | reasoning_tags | skyrl"})
     limit: int | None = field(default=None, metadata={"help": "use only the first N examples (after shuffling)"})

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlrl.errors import UserError
+from sqlrl.paths import sqlrl_home
 
 DEFAULT_MODEL = "smollm2-135m-instruct"
 
@@ -39,11 +40,6 @@ BUNDLED = {
     ),
 }
 ALIASES = {"default": DEFAULT_MODEL, "smollm2": DEFAULT_MODEL}
-
-
-def sqlrl_home() -> Path:
-    """Root of sqlrl's cache (`$SQLRL_HOME`, default `~/.cache/sqlrl`)."""
-    return Path(os.environ.get("SQLRL_HOME") or Path.home() / ".cache" / "sqlrl").expanduser()
 
 
 def models_dir() -> Path:

@@ -11,54 +11,39 @@ evidence, difficulty, schema`` plus ``dataset``, ``schema_truncated`` and ``db_s
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
 from sqlrl.data.records import InvalidItem, Skipped
 from sqlrl.errors import UserError
+from sqlrl.paths import data_root
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class DatasetSpec:
-    """A dataset family: its loader module, splits and default folder under shared/data."""
+    """A dataset family: its loader module, its splits, and whether it lives in the data root."""
 
     module: str
     splits: tuple[str, ...]
-    shared_name: str | None  # folder under ../shared/data; None: needs no data_dir
+    pulled: bool  # True: installed by `sqlrl data pull` into <data root>/<name>
 
 
 DATASETS: dict[str, DatasetSpec] = {
-    "demo": DatasetSpec("sqlrl.data.demo", ("train", "test"), None),
-    "spider": DatasetSpec("sqlrl.data.spider", ("train", "dev", "fit", "val"), "spider"),
-    "bird": DatasetSpec("sqlrl.data.bird", ("dev", "train"), "bird"),
-    "sql_create_context": DatasetSpec(
-        "sqlrl.data.create_context", ("train", "val"), "sql_create_context_spider"),
-    "kaggledbqa": DatasetSpec("sqlrl.data.kaggledbqa", ("test", "fewshot", "all"), "kaggledbqa"),
-    "jsonl": DatasetSpec("sqlrl.data.jsonl", (), None),  # the split is the file path
+    "demo": DatasetSpec("sqlrl.data.demo", ("train", "test"), False),
+    "spider": DatasetSpec("sqlrl.data.spider", ("train", "dev", "fit", "val"), True),
+    "bird": DatasetSpec("sqlrl.data.bird", ("dev", "train"), True),
+    "sql_create_context": DatasetSpec("sqlrl.data.create_context", ("train", "val"), True),
+    "kaggledbqa": DatasetSpec("sqlrl.data.kaggledbqa", ("test", "fewshot", "all"), True),
+    "jsonl": DatasetSpec("sqlrl.data.jsonl", (), False),  # the split is the file path
 }
 
 
-def _repo_root() -> Path | None:
-    for parent in Path(__file__).resolve().parents:
-        if (parent / "pyproject.toml").is_file():
-            return parent
-    return None
-
-
 def default_data_dir(name: str) -> Path | None:
-    """$SQLRL_DATA_DIR/<name> if set, else <repo root>/../shared/data/<folder>."""
-    spec = DATASETS[name]
-    if spec.shared_name is None:
-        return None
-    if os.environ.get("SQLRL_DATA_DIR"):
-        return Path(os.environ["SQLRL_DATA_DIR"]).expanduser() / name
-    root = _repo_root()
-    base = (root.parent if root else Path.cwd().parent) / "shared" / "data"
-    return base / spec.shared_name
+    """`<data root>/<name>` (`$SQLRL_DATA_DIR`, default `$SQLRL_HOME/data`); None for bundled data."""
+    return data_root() / name if DATASETS[name].pulled else None
 
 
 def load_examples(name: str, split: str, data_dir: str | Path | None = None,
@@ -72,8 +57,8 @@ def load_examples(name: str, split: str, data_dir: str | Path | None = None,
     data_dir = Path(data_dir).expanduser() if data_dir else default_data_dir(name)
     if data_dir is not None and name != "jsonl" and not data_dir.is_dir():
         raise UserError(
-            f"data folder for {name!r} not found: {data_dir}. Pass data_dir= (--data-dir) or set "
-            "SQLRL_DATA_DIR to a folder holding <dataset>/ subfolders.")
+            f"dataset {name!r} not found at {data_dir}. Install it with `sqlrl data pull {name}`, "
+            "or point SQLRL_DATA_DIR (or --data-dir) at a folder that holds it.")
     skipped = Skipped()
     rows = import_module(spec.module).load(split, data_dir, skipped, skip_invalid=skip_invalid, **kw)
     if limit is not None:

@@ -16,7 +16,7 @@ SCHEMA_FORMATS = ("compact", "ddl", "ddl_keys", "omnisql")
 def _dataset_args(p: argparse.ArgumentParser, split_default: str | None = None) -> None:
     p.add_argument("--split", default=split_default,
                    help="split (default: the dataset's first: train, dev, test...); for jsonl the file path")
-    p.add_argument("--data-dir", default=None, help="dataset folder (default: $SQLRL_DATA_DIR/<name> or ../shared/data)")
+    p.add_argument("--data-dir", default=None, help="dataset folder (default: <data root>/<name>: $SQLRL_DATA_DIR, else $SQLRL_HOME/data)")
     p.add_argument("--limit", type=int, default=None, help="use only the first N items")
     p.add_argument("--skip-invalid", action="store_true",
                    help="leave out invalid items (bad JSON, missing fields or databases) and count them")

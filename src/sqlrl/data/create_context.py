@@ -2,7 +2,7 @@
 
 An item whose `db_id` names a real database (the Spider-derived copy carries one) runs on
 that database. Otherwise, or with ``from_context=True``, a database is built from the
-context DDL (empty tables, cached by the DDL's hash under $SQLRL_HOME/data/create_context)
+context DDL (empty tables, cached by the DDL's hash under $SQLRL_HOME/build/create_context)
 and the row says so: ``db_source`` is "original" or "built_from_context". Queries on a
 built database execute but return no rows, so such items check syntax, not answers.
 """
@@ -16,7 +16,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from sqlrl.models import sqlrl_home
+from sqlrl.paths import build_dir
 from sqlrl.data.records import InvalidItem, Skipped, example_row, get_text, iter_json_array, require_file
 
 SPLITS = ("train", "val")
@@ -43,11 +43,11 @@ def normalise_context(context: str) -> str:
     return "\n".join(f"CREATE TABLE {t} ({', '.join(cols)});" for t, cols in tables.values())
 
 
-def build_context_db(context: str, home: Path | None = None) -> Path:
+def build_context_db(context: str) -> Path:
     """A SQLite file holding the (empty) tables of `context`; built once per distinct DDL."""
     context = normalise_context(context)
     digest = hashlib.sha256(context.encode()).hexdigest()[:20]
-    target = (home or sqlrl_home()) / "data" / "create_context" / f"{digest}.sqlite"
+    target = build_dir("create_context") / f"{digest}.sqlite"
     if target.is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)

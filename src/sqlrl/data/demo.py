@@ -1,7 +1,7 @@
 """The bundled demo data: three small SQLite databases and 162 questions, CC0.
 
 The databases ship as readable SQL text (`demo/<db>.sql`); on first use they are built into
-`$SQLRL_HOME/data/demo/<db>/<db>.sqlite` (default `~/.cache/sqlrl`). A build writes a
+`$SQLRL_HOME/build/demo/<db>/<db>.sqlite` (default `~/.cache/sqlrl`). A build writes a
 temporary file and renames it, so a reader never sees half a database and two processes
 building at once do no harm. The SHA-256 of the source is stored beside the database and a
 changed source is rebuilt.
@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from sqlrl.errors import UserError
-from sqlrl.models import sqlrl_home
+from sqlrl.paths import build_dir
 
 SOURCE_DIR = Path(__file__).resolve().parent / "demo"
 QUESTIONS_FILE = SOURCE_DIR / "questions.json"
@@ -52,12 +52,12 @@ def _build(source: Path, target: Path, digest: str) -> None:
     os.replace(tmp_hash, hash_file)
 
 
-def demo_db_path(db_id: str, home: Path | None = None) -> Path:
+def demo_db_path(db_id: str) -> Path:
     """Path of one demo database, building it first if it is missing or out of date."""
     source = SOURCE_DIR / f"{db_id}.sql"
     if not source.is_file():
         raise UserError(f"no demo database named {db_id!r}; known: {', '.join(demo_db_ids())}.")
-    target = (home or sqlrl_home()) / "data" / "demo" / db_id / f"{db_id}.sqlite"
+    target = build_dir("demo") / db_id / f"{db_id}.sqlite"
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
     hash_file = target.with_suffix(".sha256")
     current = hash_file.read_text().strip() if hash_file.is_file() else None
@@ -66,9 +66,9 @@ def demo_db_path(db_id: str, home: Path | None = None) -> Path:
     return target
 
 
-def ensure_demo_databases(home: Path | None = None) -> dict[str, Path]:
+def ensure_demo_databases() -> dict[str, Path]:
     """Build (if needed) every demo database; returns {db_id: path}."""
-    return {db_id: demo_db_path(db_id, home) for db_id in demo_db_ids()}
+    return {db_id: demo_db_path(db_id) for db_id in demo_db_ids()}
 
 
 def demo_questions(split: str | None = None) -> list[dict]:
