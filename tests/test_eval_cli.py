@@ -87,7 +87,7 @@ def test_user_errors_are_one_paragraph(tmp_path, capsys, spider_dir):
 
 
 def test_cli_module_imports_no_torch():
-    code = ("import sys, argparse, sqlrl.eval.cli as c; sub = argparse.ArgumentParser().add_subparsers(); "
+    code = ("import sys, argparse, sqlrl.cli.eval as c; sub = argparse.ArgumentParser().add_subparsers(); "
             "c.add_eval_parser(sub, 'eval', ''); c.add_infer_parser(sub, 'infer', ''); "
             "print('torch' in sys.modules or 'transformers' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

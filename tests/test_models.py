@@ -11,7 +11,6 @@ def test_missing_local_dir_is_a_user_error(tmp_path):
         models.resolve(str(tmp_path / "nope"))
     with pytest.raises(UserError, match="does not exist"):
         models.resolve("runs/never_trained/final")  # relative, and too many parts for a hub id
-    assert models.resolve("org/model") == "org/model"
     with pytest.raises(UserError, match="no config.json"):
         models.resolve(str(tmp_path))
 
@@ -27,8 +26,29 @@ def test_unreachable_hub_id_is_a_user_error(monkeypatch):
     # huggingface_hub reads HF_HUB_OFFLINE at import; set both so no network retries slow the test
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
-    with pytest.raises(UserError, match="could not load model 'nobody/no-such-model'"):
+    with pytest.raises(UserError, match="'nobody/no-such-model' .* HF_HUB_OFFLINE is set"):
         models.load_tokenizer("nobody/no-such-model")
+
+
+def test_hub_id_without_network_fails_fast(monkeypatch):
+    import socket
+    import time
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+
+    def refuse(*a, **k):
+        raise OSError("network unreachable")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    started = time.monotonic()
+    with pytest.raises(UserError, match="huggingface.co cannot be reached"):
+        models.resolve("org/model")
+    assert time.monotonic() - started < 5  # no retry loop before the answer
+
+
+def test_misspelt_bare_name_names_the_close_ones():
+    with pytest.raises(UserError, match="no model named 'defualt'. Did you mean: default"):
+        models.resolve("defualt")
 
 
 def test_default_model_is_a_plain_hf_directory():

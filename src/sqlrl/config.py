@@ -19,11 +19,11 @@ from typing import Any
 
 import yaml
 
-from sqlrl.envs.settings import EnvConfig
 from sqlrl.errors import UserError
 
 _FLOAT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
-RECIPES_DIR = Path(__file__).resolve().parents[2] / "recipes"
+# Shipped recipes and config groups are package data: found the same way from a wheel and a clone.
+RECIPES_DIR = Path(__file__).resolve().parent / "recipes"
 
 
 @dataclass
@@ -72,6 +72,34 @@ class EvalConfig:
     every_steps: int = field(default=0, metadata={"help": "during training, EX on data.eval_split every N steps (0: never)"})
 
 
+ENV_NAMES = ("none", "sql")
+
+
+@dataclass
+class EnvConfig:
+    name: str = field(default="none", metadata={
+        "help": "multi-turn environment: none (single turn) | sql (the model may run <sql> queries and read "
+                "<observation> results before its <solution>; use data.template=skyrl)"})
+    max_turns: int = field(default=5, metadata={
+        "help": "most model turns in an episode, the final <solution> turn included"})
+    timeout: float = field(default=5.0, metadata={"help": "time limit in seconds for one <sql> query"})
+    max_rows: int = field(default=10, metadata={"help": "rows of a result shown in an observation"})
+    max_chars: int = field(default=1000, metadata={
+        "help": "characters of a result shown in an observation (longer text is cut and marked)"})
+
+    def check(self, where: str = "env") -> "EnvConfig":
+        """Raise UserError naming the field when a setting is out of range; returns self."""
+        if self.name not in ENV_NAMES:
+            raise UserError(f"{where}.name={self.name!r}: choose one of {', '.join(ENV_NAMES)}.")
+        for key, low in (("max_turns", 1), ("max_rows", 1), ("max_chars", 50)):
+            value = getattr(self, key)
+            if not isinstance(value, int) or isinstance(value, bool) or value < low:
+                raise UserError(f"{where}.{key}={value!r}: must be an integer of at least {low}.")
+        if not isinstance(self.timeout, (int, float)) or isinstance(self.timeout, bool) or self.timeout <= 0:
+            raise UserError(f"{where}.timeout={self.timeout!r}: must be a positive number of seconds.")
+        return self
+
+
 @dataclass
 class RunConfig:
     trainer: str = field(default="grpo", metadata={"help": "grpo | sft"})
@@ -90,7 +118,7 @@ TOP_LEVEL = {"trainer", "output_dir", "training", "recipe", "defaults", *SECTION
 
 
 def find_recipe(name: str) -> Path:
-    """A recipe path, or a name looked up in ./recipes and in sqlrl's own recipes directory."""
+    """A recipe path, or a name looked up in ./recipes, then in sqlrl's shipped recipes."""
     path = Path(name)
     if path.suffix in (".yaml", ".yml"):
         if path.is_file():
@@ -108,7 +136,18 @@ def find_recipe(name: str) -> Path:
 
 
 def list_recipes() -> list[str]:
-    return sorted(p.stem for p in RECIPES_DIR.glob("*.yaml")) if RECIPES_DIR.is_dir() else []
+    """Names of the shipped recipes (config groups such as model/... are not recipes)."""
+    return sorted(p.stem for p in RECIPES_DIR.glob("*.yaml"))
+
+
+def recipe_description(path: Path) -> str:
+    """The first line of a recipe's opening comment block (its one-line description)."""
+    for line in path.read_text().splitlines():
+        if line.startswith("#"):
+            return line.lstrip("# ").strip()
+        if line.strip():
+            break
+    return ""
 
 
 def _read_yaml(path: Path) -> dict:
@@ -130,16 +169,26 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
-def _compose(path: Path, seen: tuple = ()) -> dict:
+def _find_default(parent: str, beside: Path, where: Path) -> Path:
+    """A `defaults` entry: looked up beside the recipe naming it first, then in the shipped recipes."""
+    name = parent if parent.endswith((".yaml", ".yml")) else f"{parent}.yaml"
+    for root in dict.fromkeys((beside, RECIPES_DIR)):
+        if (root / name).is_file():
+            return root / name
+    raise UserError(f"{where}: 'defaults' names '{parent}', found neither in {beside} nor in the shipped recipes "
+                    f"({RECIPES_DIR}).")
+
+
+def _compose(path: Path, seen: tuple = (), sources: list | None = None) -> dict:
+    """The recipe at `path` merged over its `defaults`; `sources` collects every file read, in order."""
     if path in seen:
         raise UserError(f"recipe {path} includes itself through 'defaults': {' -> '.join(map(str, seen + (path,)))}.")
     raw = _read_yaml(path)
     merged: dict = {}
     for parent in raw.pop("defaults", []) or []:
-        parent_path = (path.parent / f"{parent}.yaml") if not str(parent).endswith(".yaml") else path.parent / parent
-        if not parent_path.is_file():
-            raise UserError(f"{path}: 'defaults' names '{parent}', but {parent_path} does not exist.")
-        merged = _merge(merged, _compose(parent_path, seen + (path,)))
+        merged = _merge(merged, _compose(_find_default(str(parent), path.parent, path), seen + (path,), sources))
+    if sources is not None:
+        sources.append(path)
     return _merge(merged, raw)
 
 
@@ -208,10 +257,13 @@ def build(raw: dict, where: str = "recipe") -> RunConfig:
     return cfg
 
 
-def load(recipe: str, overrides: list[str] = ()) -> RunConfig:
-    """Compose a recipe, apply dotted overrides, validate, and fill `output_dir`."""
+def load(recipe: str, overrides: list[str] = (), sources: list | None = None) -> RunConfig:
+    """Compose a recipe, apply dotted overrides, validate, and fill `output_dir`.
+
+    `sources`, when given, receives the path of every recipe file read, defaults first.
+    """
     path = find_recipe(recipe)
-    raw = _compose(path)
+    raw = _compose(path, sources=sources)
     raw.setdefault("recipe", path.stem)
     for text in overrides:
         keys, value = parse_override(text)
@@ -237,34 +289,3 @@ def save(cfg: RunConfig, directory: str | Path, name: str = "config.yaml") -> Pa
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(to_yaml(cfg))
     return path
-
-
-def _cmd_show(args) -> int:
-    print(to_yaml(load(args.recipe, args.overrides)), end="")
-    return 0
-
-
-def _cmd_list(args) -> int:
-    for name in list_recipes():
-        print(name)
-    return 0
-
-
-def add_recipe_arguments(p) -> None:
-    """--recipe and overrides, shared by every command that runs a recipe."""
-    p.add_argument("--recipe", "-r", required=True, help=f"recipe name or YAML path (names: {', '.join(list_recipes())})")
-    p.add_argument("overrides", nargs="*", metavar="KEY=VALUE",
-                   help="dotted overrides, e.g. training.learning_rate=1e-6 model.lora_r=8 reward.preset=sqlr1")
-
-
-def add_config_parser(subparsers, name, help_text):
-    p = subparsers.add_parser(name, help=help_text, description="Inspect recipes.")
-    sub = p.add_subparsers(dest="config_command", metavar="ACTION", required=True)
-    ps = sub.add_parser("show", help="print the resolved config of a recipe with overrides",
-                        description="Compose RECIPE with its defaults, apply KEY=VALUE overrides, validate against "
-                                    "sqlrl's configs and TRL's GRPOConfig/SFTConfig, and print the result as YAML.")
-    ps.add_argument("recipe", help="recipe name or YAML path")
-    ps.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="dotted overrides, e.g. training.learning_rate=1e-6")
-    ps.set_defaults(func=_cmd_show)
-    pl = sub.add_parser("list", help="list the recipes shipped with sqlrl", description="List shipped recipes.")
-    pl.set_defaults(func=_cmd_list)

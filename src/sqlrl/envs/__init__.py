@@ -11,7 +11,7 @@ Training uses TRL's `rollout_func` hook (`trainer_kwargs`), evaluation `evaluate
 both run the same token-level loop (`sqlrl.envs.rollout`). docs/envs.md has the details.
 """
 
-from sqlrl.envs.settings import ENV_NAMES, EnvConfig
+from sqlrl.config import ENV_NAMES, EnvConfig
 from sqlrl.envs.sql_env import REASONS, SQLEnv, Step, render_result
 from sqlrl.envs.trl_rollout import episode_metrics, make_rollout_func, score_final_answer, trainer_kwargs
 

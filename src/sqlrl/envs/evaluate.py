@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from sqlrl.envs.rollout import hf_generate_fn, run_episodes
-from sqlrl.envs.settings import EnvConfig
+from sqlrl.config import EnvConfig
 from sqlrl.envs.sql_env import REASONS, SQLEnv
 
 TEMPLATE = "skyrl"

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlrl.envs.settings import EnvConfig
+from sqlrl.config import EnvConfig
 
 REASONS = ("solution", "no_closing_tag", "max_turns", "length")
 SQL_CLOSE, SOLUTION_CLOSE = "</sql>", "</solution>"

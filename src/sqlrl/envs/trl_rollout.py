@@ -19,7 +19,7 @@ import json
 from collections import Counter
 
 from sqlrl.envs.rollout import run_episodes
-from sqlrl.envs.settings import EnvConfig
+from sqlrl.config import EnvConfig
 from sqlrl.envs.sql_env import REASONS, SQLEnv
 from sqlrl.errors import UserError
 

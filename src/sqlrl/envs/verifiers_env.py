@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlrl.envs.settings import EnvConfig
+from sqlrl.config import EnvConfig
 from sqlrl.envs.sql_env import REASONS, SQLEnv
 
 try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlrl import config as cfgmod
+from sqlrl.cli.config import add_recipe_arguments
+from sqlrl.config import RECIPES_DIR
 from sqlrl.errors import UserError
 
 
@@ -48,8 +50,9 @@ def _launch(args, cfg) -> int:
         check_group_size(training_defaults(cfg), args.num_processes)
     cmd = [sys.executable, "-m", "accelerate.commands.launch", "--num_processes", str(args.num_processes)]
     if args.accelerate_config:
-        _check_accelerate_config(Path(args.accelerate_config), has_cuda())
-        cmd += ["--config_file", args.accelerate_config]
+        path = accelerate_config_path(args.accelerate_config)
+        _check_accelerate_config(path, has_cuda())
+        cmd += ["--config_file", str(path)]
     else:
         cmd += ["--multi_gpu", "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no"]
     argv, skip = [], False
@@ -64,13 +67,19 @@ def _launch(args, cfg) -> int:
     return subprocess.call(cmd)
 
 
+def accelerate_config_path(value: str) -> Path:
+    """A path as given, or the name of a shipped accelerate config (multi_gpu, zero2, zero3)."""
+    shipped = RECIPES_DIR / "accelerate" / f"{value}.yaml"
+    return shipped if not Path(value).exists() and shipped.is_file() else Path(value)
+
+
 def _check_accelerate_config(path: Path, cuda: bool) -> None:
     """An accelerate config that exists, parses, and asks for nothing this machine lacks."""
     import importlib.util
 
     if not path.is_file():
-        raise UserError(f"--accelerate-config {path}: no such file (shipped ones: recipes/accelerate/multi_gpu.yaml, "
-                        "zero2.yaml, zero3.yaml).")
+        shipped = ", ".join(sorted(p.stem for p in (RECIPES_DIR / "accelerate").glob("*.yaml")))
+        raise UserError(f"--accelerate-config {path}: no such file (shipped configs, usable by name: {shipped}).")
     try:
         raw = cfgmod.yaml.safe_load(path.read_text()) or {}
     except cfgmod.yaml.YAMLError as e:
@@ -104,12 +113,12 @@ def _cmd_export(args) -> int:
 def _add_run_parser(subparsers, name, help_text, trainer):
     p = subparsers.add_parser(name, help=help_text, description=f"{help_text[0].upper() + help_text[1:]}. Writes checkpoints, "
                               "TensorBoard logs, the resolved config.yaml and a model card to the output directory.")
-    cfgmod.add_recipe_arguments(p)
+    add_recipe_arguments(p)
     p.add_argument("--output-dir", "-o", help="output directory (config: output_dir)")
     p.add_argument("--max-steps", type=int, help="stop after N optimizer steps (config: training.max_steps)")
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in the output directory")
     p.add_argument("--num-processes", type=int, default=None, help="run N processes through `accelerate launch`")
-    p.add_argument("--accelerate-config", help="accelerate config file, e.g. recipes/accelerate/zero2.yaml")
+    p.add_argument("--accelerate-config", help="accelerate config: a file, or a shipped one by name (multi_gpu, zero2, zero3)")
     p.set_defaults(func=lambda a: _run(a, trainer))
 
 

@@ -13,15 +13,15 @@ from sqlrl.errors import UserError
 # (command, module, help). A module exposes `add_parser(subparsers)` which registers its
 # command(s) and sets `func` on the parser; imports are deferred so `sqlrl --help` is fast.
 COMMANDS = [
-    ("train", "sqlrl.train.cli", "GRPO training from a recipe"),
-    ("sft", "sqlrl.train.cli", "supervised warm start on gold SQL"),
-    ("eval", "sqlrl.eval.cli", "execution accuracy of a model or a predictions file"),
-    ("infer", "sqlrl.eval.cli", "answer questions with a model"),
-    ("export", "sqlrl.train.cli", "merge a LoRA checkpoint into a full model"),
-    ("data", "sqlrl.data.cli", "inspect, check and preview datasets"),
-    ("sql", "sqlrl.sql.cli", "run and compare SQL in the sandbox"),
-    ("models", "sqlrl.models", "pull and list cached models"),
-    ("config", "sqlrl.config", "show a resolved recipe"),
+    ("train", "sqlrl.cli.train", "GRPO training from a recipe"),
+    ("sft", "sqlrl.cli.train", "supervised warm start on gold SQL"),
+    ("eval", "sqlrl.cli.eval", "execution accuracy of a model or a predictions file"),
+    ("infer", "sqlrl.cli.eval", "answer questions with a model"),
+    ("export", "sqlrl.cli.train", "merge a LoRA checkpoint into a full model"),
+    ("data", "sqlrl.cli.data", "inspect, check and preview datasets"),
+    ("sql", "sqlrl.cli.sql", "run and compare SQL in the sandbox"),
+    ("models", "sqlrl.cli.models", "pull and list cached models"),
+    ("config", "sqlrl.cli.config", "show a resolved recipe"),
 ]
 
 
@@ -57,6 +57,3 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
 
-
-if __name__ == "__main__":
-    sys.exit(main())
