@@ -8,7 +8,7 @@ EXTRAS ?= dev
 BIN = $(VENV)/bin
 DEMO_DIR ?= runs/demo
 
-.PHONY: install demo test test-slow bench reliability reliability-slow reproduce clean
+.PHONY: install demo test test-slow lint bench reliability reliability-slow reproduce clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
 
 test-slow: install
 	$(BIN)/python -m pytest -q -m slow

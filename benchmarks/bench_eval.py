@@ -25,8 +25,7 @@ from pathlib import Path
 def naive_loop(model, tokenizer, tmpl, rows, max_new_tokens):
     import torch
 
-    from sqlrl.eval.evaluate import extract_sql
-    from sqlrl.eval.generate import render_prompt
+    from sqlrl.prompts import render_prompt
 
     out = []
     for r in rows:
@@ -38,7 +37,7 @@ def naive_loop(model, tokenizer, tmpl, rows, max_new_tokens):
         for stop in tmpl.stop_strings:  # what stopping would have kept: up to and with the stop string
             if stop in text:
                 text = text[:text.index(stop) + len(stop)]
-        out.append(extract_sql(tmpl, text))
+        out.append(tmpl.completion_sql(text))
     return out
 
 

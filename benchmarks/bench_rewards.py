@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import time
-from pathlib import Path
 
 from sqlrl.paths import data_root
 from sqlrl.prompts import get_template

@@ -42,8 +42,7 @@ def measure(out: Path, steps: int) -> dict:
 
 
 def run_sqlrl(model: str, out: Path, steps: int, length: int, stop: bool) -> dict:
-    from sqlrl import config
-    from sqlrl import stopping
+    from sqlrl import config, stopping
     from sqlrl.train import grpo
 
     overrides = [f"model.name={model}", f"output_dir={out}", f"training.max_steps={steps}",

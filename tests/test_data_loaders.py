@@ -8,10 +8,10 @@ import sqlite3
 
 import pytest
 
+from conftest import dataset_dir
 from sqlrl.data import load_dataset, load_examples
 from sqlrl.data.records import InvalidItem
 from sqlrl.errors import UserError
-from conftest import dataset_dir
 
 COLUMNS = {"id", "db_id", "db_path", "question", "gold_sql", "evidence", "difficulty", "schema"}
 

@@ -10,7 +10,8 @@ import pytest
 import torch
 
 from sqlrl.eval import evaluate
-from sqlrl.eval.generate import generate, render_prompt
+from sqlrl.eval.generate import generate
+from sqlrl.prompts import render_prompt
 
 
 @pytest.fixture(scope="module")

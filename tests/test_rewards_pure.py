@@ -12,6 +12,7 @@ from sqlrl.rewards.sqlcheck import classify, statement_count
 from sqlrl.rewards.sqlr1 import length_reward, parse_response
 from sqlrl.rewards.structure import jaccard, parts
 
+
 @pytest.mark.parametrize("sql,kind", [
     ("SELECT name FROM singer", "ok"),
     ("SELECT name FROM singer;", "ok"),

@@ -102,9 +102,8 @@ def test_sigkill_then_resume_continues(tiny_model_dir, tmp_path):
 
 def test_grpo_prompt_continues_the_prestarted_turn_like_eval(tiny_model_dir, tmp_path):
     """TRL closes a chat prompt's final assistant message; we hand it text that leaves it open, as eval does."""
-    from sqlrl.eval.generate import render_prompt
     from sqlrl.models import load_tokenizer
-    from sqlrl.prompts import get_template
+    from sqlrl.prompts import get_template, render_prompt
     from sqlrl.train.dataset import load_rows, prompt_dataset
 
     cfg = tiny_cfg(tiny_model_dir, tmp_path / "run")

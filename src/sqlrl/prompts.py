@@ -30,6 +30,7 @@ Styles:
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
@@ -127,6 +128,32 @@ class Template:
     def answer(self, sql: str, reasoning: str = "") -> str:
         """The ideal assistant turn for `sql` (prefix included), e.g. as an SFT target."""
         return self.render_answer(sql.strip(), reasoning.strip() or "I look at the tables the question needs.")
+
+    def full_turn(self, completion: str) -> str:
+        """The whole assistant turn for a generated completion: the prefix put back in front.
+
+        Generation (TRL's, ours, vLLM's, verl's `solution_str`) returns only what the model wrote
+        after the pre-started prefix. A text that already starts with the prefix is taken to be a
+        whole turn (from a test or a caller that kept it) and left as it is.
+        """
+        if not self.prefix or completion.lstrip().startswith(self.prefix):
+            return completion
+        return self.prefix + completion
+
+    def completion_sql(self, completion: str | None, strict: bool = False) -> str | None:
+        """THE completion -> SQL step: training rewards, evaluation, inference and the envs all call it.
+
+        `strict` asks for the template's exact format (format rewards, Verifiers parsers); lenient
+        reading is what evaluation scores. An extractor failure is this completion's failure (None),
+        never the caller's.
+        """
+        if not isinstance(completion, str):
+            return None
+        try:
+            sql = self.extract(self.full_turn(completion), strict=strict)
+        except Exception:
+            return None
+        return sql.strip() if isinstance(sql, str) and sql.strip() else None
 
     def completion(self, sql: str, reasoning: str = "") -> str:
         """`answer` without the prefix: what the model itself should generate."""
@@ -237,3 +264,44 @@ def get_template(name: str) -> Template:
         return TEMPLATES[name]
     except KeyError:
         raise UserError(f"unknown prompt template {name!r}; choose one of {', '.join(TEMPLATES)}.") from None
+
+
+def render_messages(messages: list[dict], tokenizer=None) -> str:
+    """Chat messages as the model sees them: the tokenizer's chat template, continuing a pre-started
+    assistant turn; without a tokenizer (or template), a readable role-tagged text."""
+    if tokenizer is None or not getattr(tokenizer, "chat_template", None):
+        return "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in messages)
+    cont = bool(messages) and messages[-1].get("role") == "assistant"
+    return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=not cont,
+                                         continue_final_message=cont)
+
+
+def render_prompt(tokenizer, template: Template, example: dict) -> str:
+    """The exact prompt text training, evaluation and inference use for `example`."""
+    return render_messages(template.messages(example), tokenizer)
+
+
+def default_counter(text: str) -> int:
+    """Token estimate when no tokenizer is given: about 3.5 characters per token."""
+    return math.ceil(len(text) / 3.5)
+
+
+def token_counter(tokenizer) -> Callable[[str], int]:
+    """A str -> token count function from a HF tokenizer, a callable, or None."""
+    if tokenizer is None:
+        return default_counter
+    if hasattr(tokenizer, "encode"):
+        return lambda s: len(tokenizer.encode(s, add_special_tokens=False))
+    if callable(tokenizer):
+        return tokenizer
+    raise TypeError("tokenizer must be a HF tokenizer, a callable str -> int, or None")
+
+
+def context_limit(model, tokenizer) -> int | None:
+    """Longest sequence the model takes (prompt + answer), if it says."""
+    cfg = getattr(model, "config", None)
+    n = getattr(cfg, "max_position_embeddings", None)
+    tok_n = getattr(tokenizer, "model_max_length", None)
+    if tok_n and tok_n < 10**8:  # tokenizers without a limit report a huge sentinel
+        n = min(n, tok_n) if n else tok_n
+    return n

@@ -94,13 +94,13 @@ def cmd_check(args) -> int:
 def cmd_stats(args) -> int:
     """Counts, difficulty and prompt token statistics per schema format."""
     from sqlrl.data import add_schemas, default_data_dir
-    from sqlrl.data.stats import difficulty_counts, prompt_text, summarize
+    from sqlrl.data.stats import difficulty_counts, summarize
     from sqlrl.prompts import get_template
 
     name, split, rows, n_invalid = _load_rows(args)
     template = get_template(args.template)
     tok = _tokenizer(args.tokenizer)
-    from sqlrl.data.schema import token_counter
+    from sqlrl.prompts import render_prompt, token_counter
 
     count = token_counter(tok)
     formats = SCHEMA_FORMATS if args.schema_format == "all" else (args.schema_format,)
@@ -115,7 +115,7 @@ def cmd_stats(args) -> int:
         for r in rows:
             if r["db_path"] not in schema_cache:
                 schema_cache[r["db_path"]] = count(r["schema"])
-            prompts.append(count(prompt_text(template.messages(r), tok)))
+            prompts.append(count(render_prompt(tok, template, r)))
             answers.append(count(template.completion(r["gold_sql"])))
         out["formats"][fmt] = {
             "schema": summarize([schema_cache[r["db_path"]] for r in rows], args.max_length),
@@ -141,8 +141,7 @@ def cmd_stats(args) -> int:
 def cmd_preview(args) -> int:
     """Print the first N rendered prompts (as the model sees them) with their gold SQL."""
     from sqlrl.data import add_schemas, default_data_dir
-    from sqlrl.data.stats import prompt_text
-    from sqlrl.prompts import get_template
+    from sqlrl.prompts import get_template, render_prompt
 
     dataset, n = "demo", 3
     for tok in args.what:
@@ -159,7 +158,7 @@ def cmd_preview(args) -> int:
     for r in rows:
         print(f"===== {r['id']} [{r['db_id']}] difficulty={r['difficulty']}"
               + (" (schema truncated)" if r["schema_truncated"] else ""))
-        print(prompt_text(template.messages(r), tok))
+        print(render_prompt(tok, template, r))
         print(f"----- gold: {r['gold_sql']}\n")
     return 0
 

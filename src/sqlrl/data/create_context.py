@@ -16,8 +16,8 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from sqlrl.paths import build_dir
 from sqlrl.data.records import InvalidItem, Skipped, example_row, get_text, iter_json_array, require_file
+from sqlrl.paths import build_dir
 
 SPLITS = ("train", "val")
 

@@ -16,13 +16,12 @@ it is dropped and a last comment line says how many tables were left out.
 
 from __future__ import annotations
 
-import math
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from sqlrl.errors import UserError
+from sqlrl.prompts import token_counter
 
 FORMATS = ("compact", "ddl", "ddl_keys", "omnisql")
 
@@ -210,22 +209,6 @@ def _ddl_keys(t: Table, tables, cols, comments, values) -> str:
     for j, line in enumerate(extra):
         out.append(line + ("," if len(lines) + j < n - 1 else ""))
     return f"CREATE TABLE {_q(t.name)} (\n" + "\n".join(out) + "\n);"
-
-
-def default_counter(text: str) -> int:
-    """Token estimate when no tokenizer is given: about 3.5 characters per token."""
-    return math.ceil(len(text) / 3.5)
-
-
-def token_counter(tokenizer) -> Callable[[str], int]:
-    """A str -> token count function from a HF tokenizer, a callable, or None."""
-    if tokenizer is None:
-        return default_counter
-    if hasattr(tokenizer, "encode"):
-        return lambda s: len(tokenizer.encode(s, add_special_tokens=False))
-    if callable(tokenizer):
-        return tokenizer
-    raise TypeError("tokenizer must be a HF tokenizer, a callable str -> int, or None")
 
 
 def render_schema_info(

@@ -6,15 +6,6 @@ import math
 from collections import Counter
 
 
-def prompt_text(messages: list[dict], tokenizer=None) -> str:
-    """The prompt as the model sees it: the chat template when a tokenizer has one."""
-    if tokenizer is not None and getattr(tokenizer, "chat_template", None):
-        cont = messages[-1]["role"] == "assistant"
-        return tokenizer.apply_chat_template(
-            messages, tokenize=False, add_generation_prompt=not cont, continue_final_message=cont)
-    return "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in messages)
-
-
 def summarize(counts: list[int], limit: int = 512) -> dict:
     """mean / p50 / p90 / max and the share over `limit` of a list of token counts."""
     if not counts:

@@ -14,8 +14,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from sqlrl.envs.rollout import hf_generate_fn, run_episodes
 from sqlrl.config import EnvConfig
+from sqlrl.envs.rollout import hf_generate_fn, run_episodes
 from sqlrl.envs.sql_env import REASONS, SQLEnv
 
 TEMPLATE = "skyrl"
@@ -51,9 +51,8 @@ def evaluate_multi_turn(model, tokenizer, rows, env: EnvConfig | None = None, mo
     """
     import torch
 
-    from sqlrl.eval.evaluate import _model_name, _run  # the scoring path every evaluation shares
-    from sqlrl.eval.generate import context_limit, render_prompt
-    from sqlrl.prompts import get_template
+    from sqlrl.eval.evaluate import model_name, score_generations  # the scoring every evaluation shares
+    from sqlrl.prompts import context_limit, get_template, render_prompt
     from sqlrl.stopping import configure_stopping
 
     settings = (env or EnvConfig(name="sql")).check()
@@ -68,13 +67,9 @@ def evaluate_multi_turn(model, tokenizer, rows, env: EnvConfig | None = None, mo
             by_prompt.setdefault(render_prompt(tokenizer, tmpl, r), r)
     limit = context_limit(model, tokenizer)
     episodes: list[dict] = []
-    info = {"model": _model_name(model), "batch_size": batch_size, "multi_turn": None, **(meta or {})}
+    info = {"model": model_name(model), "batch_size": batch_size, "multi_turn": None, **(meta or {})}
 
-    calls = []
-
-    def gen(prompts, n, do_sample, seed_, on_batch=None):
-        calls.append(do_sample)
-        main = len(calls) == 1  # the decode pass; a later one samples for pass@K
+    def gen(prompts, n, do_sample, seed_, on_batch=None, main=True):
         step = generate_fn(do_sample)
         out: list[list[str] | None] = [None] * len(prompts)
         encoded = [tokenizer(p, add_special_tokens=False)["input_ids"] for p in prompts]
@@ -114,7 +109,7 @@ def evaluate_multi_turn(model, tokenizer, rows, env: EnvConfig | None = None, mo
     was_training = model.training
     model.eval()
     try:
-        summary = _run(gen, tokenizer, rows, tmpl, template=TEMPLATE, mode=mode, decode=decode, out_dir=out_dir,
+        summary = score_generations(gen, tokenizer, rows, tmpl, template=TEMPLATE, mode=mode, decode=decode, out_dir=out_dir,
                        progress=progress, pass_at=pass_at, num_samples=num_samples, temperature=temperature,
                        top_p=top_p, seed=seed, timeout=timeout, sandbox=sandbox, max_new_tokens=max_new_tokens,
                        meta=info)

@@ -18,10 +18,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from sqlrl.envs.rollout import run_episodes
 from sqlrl.config import EnvConfig
+from sqlrl.envs.rollout import run_episodes
 from sqlrl.envs.sql_env import REASONS, SQLEnv
 from sqlrl.errors import UserError
+from sqlrl.trl_compat import generate_turn, log_metric, tokenize_prompts, trainer_tokenizer
 
 
 def env_settings(cfg) -> EnvConfig:
@@ -78,11 +79,7 @@ class RowLookup:
 def trl_generate_fn(trainer):
     """One turn of generation with TRL's own backend (transformers, continuous batching or vLLM)."""
 
-    def generate(batch):
-        ids, logprobs = trainer._generate_single_turn(batch, None, {}, num_generations=1)
-        return [list(x) for x in ids], logprobs
-
-    return generate
+    return lambda batch: generate_turn(trainer, batch)
 
 
 def episode_metrics(envs: list[SQLEnv]) -> dict[str, float]:
@@ -110,12 +107,11 @@ def make_rollout_func(settings: EnvConfig, sandbox=None):
             env = SQLEnv(settings, sandbox)
             env.reset(**row)
             envs.append(env)
-        prompt_ids = trainer._tokenize_prompts(prompts)[0]
-        episodes = run_episodes(envs, prompt_ids, trl_generate_fn(trainer), trainer._tokenizer,
+        prompt_ids = tokenize_prompts(trainer, prompts)
+        episodes = run_episodes(envs, prompt_ids, trl_generate_fn(trainer), trainer_tokenizer(trainer),
                                 trainer.max_completion_length)
-        mode = "train" if trainer.model.training else "eval"
         for name, value in episode_metrics(envs).items():
-            trainer._metrics[mode][name].append(value)
+            log_metric(trainer, name, value)
         return {
             "prompt_ids": [list(p) for p in prompt_ids],
             "completion_ids": [e.completion_ids for e in episodes],

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from sqlrl.errors import UserError
 from sqlrl.eval import score as scoring
-from sqlrl.eval.generate import generate, render_prompt
+from sqlrl.eval.generate import generate
 from sqlrl.eval.meta import run_meta
+from sqlrl.prompts import render_prompt
 
 
 def parse_decode(decode: str) -> tuple[str, int]:
@@ -29,17 +30,6 @@ def parse_decode(decode: str) -> tuple[str, int]:
     raise UserError(f"--decode must be 'greedy' or 'maj@K' with K >= 1 (e.g. maj@8), got '{decode}'.")
 
 
-def extract_sql(template, completion: str | None) -> str | None:
-    """The SQL in a completion, read the way training reads it (prefix prepended, lenient)."""
-    if completion is None:
-        return None
-    try:
-        sql = template.extract((template.prefix or "") + completion, strict=False)
-    except Exception:  # an extractor failure is this example's failure, not the run's
-        return None
-    return sql.strip() if isinstance(sql, str) and sql.strip() else None
-
-
 class RunningEX:
     """A progress bar (rich, on stderr) showing examples done and the EX so far."""
 
@@ -49,8 +39,14 @@ class RunningEX:
         self.progress = None
         if enabled:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
-                TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
 
             self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                      TextColumn("EX {task.fields[ex]}"), TimeElapsedColumn(), TimeRemainingColumn(),
@@ -89,13 +85,13 @@ def evaluate(model, tokenizer, rows, template: str = "plain", mode: str = "bird"
     tmpl = get_template(template)
     configure_stopping(model, tokenizer, list(getattr(tmpl, "stop_strings", None) or []))
 
-    def gen(prompts, num_samples, do_sample, seed, on_batch=None):
+    def gen(prompts, num_samples, do_sample, seed, on_batch=None, main=True):
         return generate(model, tokenizer, prompts, batch_size=batch_size, max_new_tokens=max_new_tokens,
                         num_samples=num_samples, do_sample=do_sample, temperature=temperature, top_p=top_p,
                         seed=seed, on_batch=on_batch, share_prefix=share_prefix)
 
-    info = {"model": _model_name(model), "batch_size": batch_size, "share_prefix": share_prefix, **(meta or {})}
-    return _run(gen, tokenizer, rows, tmpl, template=template, mode=mode, decode=decode, out_dir=out_dir,
+    info = {"model": model_name(model), "batch_size": batch_size, "share_prefix": share_prefix, **(meta or {})}
+    return score_generations(gen, tokenizer, rows, tmpl, template=template, mode=mode, decode=decode, out_dir=out_dir,
                 progress=progress, pass_at=pass_at, num_samples=num_samples, temperature=temperature, top_p=top_p,
                 seed=seed, timeout=timeout, sandbox=sandbox, max_new_tokens=max_new_tokens, meta=info)
 
@@ -114,7 +110,7 @@ def evaluate_vllm(model_name: str, rows, template: str = "plain", mode: str = "b
     tmpl = get_template(template)
     stop = list(getattr(tmpl, "stop_strings", None) or [])
 
-    def gen(prompts, num_samples, do_sample, seed, on_batch=None):
+    def gen(prompts, num_samples, do_sample, seed, on_batch=None, main=True):
         out = generate_vllm(path, prompts, max_new_tokens=max_new_tokens, num_samples=num_samples,
                             do_sample=do_sample, temperature=temperature, top_p=top_p, seed=seed, stop=stop)
         if on_batch:
@@ -123,14 +119,19 @@ def evaluate_vllm(model_name: str, rows, template: str = "plain", mode: str = "b
         return out
 
     info = {"model": model_name, "backend": "vllm", **(meta or {})}
-    return _run(gen, tokenizer, rows, tmpl, template=template, mode=mode, decode=decode, out_dir=out_dir,
+    return score_generations(gen, tokenizer, rows, tmpl, template=template, mode=mode, decode=decode, out_dir=out_dir,
                 progress=progress, pass_at=pass_at, num_samples=num_samples, temperature=temperature, top_p=top_p,
                 seed=seed, timeout=timeout, sandbox=None, max_new_tokens=max_new_tokens, meta=info)
 
 
-def _run(gen, tokenizer, rows, tmpl, *, template, mode, decode, out_dir, progress, pass_at, num_samples,
+def score_generations(gen, tokenizer, rows, tmpl, *, template, mode, decode, out_dir, progress, pass_at, num_samples,
          temperature, top_p, seed, timeout, sandbox, max_new_tokens, meta) -> dict:
-    """generate -> extract -> sandbox -> EX, with any generator `gen(prompts, n, do_sample, seed, on_batch)`."""
+    """generate -> extract -> sandbox -> EX, the scoring every evaluation shares, with any generator.
+
+    `gen(prompts, n, do_sample, seed, on_batch=None, main=True)` returns n completions per prompt
+    (None where it generated nothing) and calls `on_batch(indices, completions)` as batches finish;
+    `main` is True for the decoding pass that is scored and False for the extra pass@K sampling.
+    """
     rows = [dict(r) for r in rows]
     kind, k = parse_decode(decode)
     decode = "greedy" if kind == "greedy" else f"maj@{k}"
@@ -156,7 +157,7 @@ def _run(gen, tokenizer, rows, tmpl, *, template, mode, decode, out_dir, progres
         cands = []
         for i, t in zip(idx, texts):
             completions[i] = t
-            cands.append([extract_sql(tmpl, c) for c in t])
+            cands.append([tmpl.completion_sql(c) for c in t])
         recs = scoring.judge([rows[i] for i in idx], cands, mode=mode, decode=decode, sandbox=sb)
         for i, rec in zip(idx, recs):
             rec["index"] = i
@@ -164,7 +165,7 @@ def _run(gen, tokenizer, rows, tmpl, *, template, mode, decode, out_dir, progres
         bar.update(recs)
 
     try:
-        gen(prompts, n_main, kind == "maj", seed, on_batch)
+        gen(prompts, n_main, kind == "maj", seed, on_batch, main=True)
         # Whatever was not generated (missing db, prompt too long) is scored as wrong, with its reason.
         rest = [i for i in range(len(rows)) if records[i] is None]
         for i in rest:
@@ -185,10 +186,10 @@ def _run(gen, tokenizer, rows, tmpl, *, template, mode, decode, out_dir, progres
         if kind == "maj" and n_main >= n_samples:
             samples = {i: completions[i] for i in live if completions[i] is not None}
         else:
-            sampled = gen(prompts, n_samples, True, seed + 1)
+            sampled = gen(prompts, n_samples, True, seed + 1, main=False)
             samples = {live[j]: t for j, t in enumerate(sampled) if t is not None}
         idx = sorted(samples)
-        cands = [[extract_sql(tmpl, c) for c in samples[i]] for i in idx]
+        cands = [[tmpl.completion_sql(c) for c in samples[i]] for i in idx]
         sample_recs = scoring.judge([rows[i] for i in idx], cands, mode=mode, pass_at=pass_at, sandbox=sb)
         for i, rec in zip(idx, sample_recs):
             records[i]["sample_match"] = rec.get("sample_match", [rec["match"]])
@@ -223,7 +224,8 @@ def _pre_error_message(kind: str, row: dict) -> str:
     return kind
 
 
-def _model_name(model) -> str:
+def model_name(model) -> str:
+    """A readable name for a loaded model (its path or hub id), for reports."""
     cfg = getattr(model, "config", None)
     return str(getattr(model, "name_or_path", None) or getattr(cfg, "_name_or_path", None) or type(model).__name__)
 
@@ -237,7 +239,7 @@ def score_predictions(path: str | Path, rows, mode: str = "bird", *, allow_missi
     predictions) raise a UserError listing them, unless `allow_missing`: then the affected
     examples count as wrong and the summary counts the problems.
     """
-    from sqlrl.eval.predictions import load_predictions, issues_error
+    from sqlrl.eval.predictions import issues_error, load_predictions
 
     rows = [dict(r) for r in rows]
     loaded = load_predictions(path, rows, fmt)

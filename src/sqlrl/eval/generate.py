@@ -17,24 +17,7 @@ from __future__ import annotations
 from typing import Callable
 
 from sqlrl.errors import UserError
-
-
-def render_prompt(tokenizer, template, example: dict) -> str:
-    """The exact prompt text training uses for `example` (chat template applied)."""
-    msgs = template.messages(example)
-    if msgs and msgs[-1].get("role") == "assistant":
-        return tokenizer.apply_chat_template(msgs, tokenize=False, continue_final_message=True)
-    return tokenizer.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
-
-
-def context_limit(model, tokenizer) -> int | None:
-    """Longest sequence the model takes (prompt + answer), if it says."""
-    cfg = getattr(model, "config", None)
-    n = getattr(cfg, "max_position_embeddings", None)
-    tok_n = getattr(tokenizer, "model_max_length", None)
-    if tok_n and tok_n < 10**8:  # tokenizers without a limit report a huge sentinel
-        n = min(n, tok_n) if n else tok_n
-    return n
+from sqlrl.prompts import context_limit
 
 
 def _seed_all(seed: int) -> None:

@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 
 from sqlrl.errors import UserError
-from sqlrl.eval.evaluate import extract_sql
-from sqlrl.eval.generate import generate, render_prompt
+from sqlrl.eval.generate import generate
+from sqlrl.prompts import render_prompt
 
 
 class Answerer:
@@ -54,7 +54,7 @@ class Answerer:
                 out.append({"sql": None, "completion": None,
                             "error": "question and schema are longer than the model's context window"})
                 continue
-            sql = extract_sql(self.template, t[0])
+            sql = self.template.completion_sql(t[0])
             out.append({"sql": sql, "completion": t[0], "error": None if sql else "no SQL found in the answer"})
         return out
 

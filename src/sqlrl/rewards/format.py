@@ -9,6 +9,7 @@ multi-statement answer, or non-text content, gets the reward's lowest value.
 from __future__ import annotations
 
 import re
+
 from sqlrl.rewards.prediction import extract, predictions
 from sqlrl.rewards.registry import register
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlrl.rewards import registry
+from sqlrl.rewards.registry import template_named
 from sqlrl.rewards.sqlcheck import classify
 
 
@@ -26,38 +26,12 @@ class Prediction:
         return self.kind == "ok"
 
 
-@lru_cache(maxsize=32)
-def template(name: str):
-    """The prompt template `name` (imported lazily: prompts.py is shared with training and eval)."""
-    from sqlrl.prompts import get_template
-
-    return get_template(name)
-
-
-def full_turn(text: str, template_name: str) -> str:
-    """The whole assistant turn for a completion.
-
-    TRL (1.16) hands rewards only what the model generated after a prompt that ended with the
-    template's pre-started prefix, for chat and string completions alike (as does verl's
-    `solution_str`), so the prefix is put back in front. A text that already starts with it
-    (a whole turn, e.g. from evaluation or a test) is left as it is.
-    """
-    try:
-        prefix = getattr(template(template_name), "prefix", "") or ""
-    except Exception:  # unknown template: the extractor will say so (and score no SQL)
-        return text
-    return text if not prefix or text.lstrip().startswith(prefix) else prefix + text
 
 
 def extract(text: str | None, template_name: str, strict: bool = True) -> str | None:
-    """The SQL answer in `text` under the template's format (strict: the format must be followed)."""
-    if text is None:
-        return None
-    try:
-        sql = template(template_name).extract(text, strict=strict)
-    except Exception:  # an extractor bug must not stop training; treat as no answer
-        return None
-    return sql.strip() if isinstance(sql, str) and sql.strip() else None
+    """The SQL in `text` under the template's format (strict: the format must be followed)."""
+    tmpl = template_named(template_name)
+    return None if tmpl is None else tmpl.completion_sql(text, strict=strict)
 
 
 def predictions(name: str, texts: list, template_name: str, strict: bool = True) -> list[Prediction]:

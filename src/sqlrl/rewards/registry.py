@@ -13,9 +13,11 @@ import logging
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 from sqlrl.errors import UserError
+from sqlrl.prompts import get_template
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,15 @@ def stats(reset: bool = True) -> dict[str, int]:
         if reset:
             _COUNTS.clear()
     return out
+
+
+@lru_cache(maxsize=32)
+def template_named(name: str):
+    """The prompt template `name`, or None when there is none (its rewards then find no SQL)."""
+    try:
+        return get_template(name)
+    except UserError:
+        return None
 
 
 def completion_text(completion: Any) -> str | None:
@@ -151,9 +162,8 @@ def get_reward(name: str, template: str = "plain", mode: str = "bird", timeout: 
         n = len(completions)
         if n == 0:
             return []
-        from sqlrl.rewards.prediction import full_turn  # (a cycle at import time otherwise)
-
-        texts = [None if t is None else full_turn(t, template) for t in map(completion_text, completions)]
+        tmpl = template_named(template)  # rewards read whole assistant turns, prefix included
+        texts = [t if t is None or tmpl is None else tmpl.full_turn(t) for t in map(completion_text, completions)]
         bad = sum(t is None for t in texts)
         count(name, "non_text", bad)
         try:

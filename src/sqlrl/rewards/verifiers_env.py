@@ -90,7 +90,7 @@ if vf is not None:
             self.rows = list(rows)
 
         def load(self):
-            from sqlrl.rewards.prediction import template
+            from sqlrl.rewards.registry import template_named as template
 
             tpl = template(self.config.task.template)
             for i, row in enumerate(self.rows):

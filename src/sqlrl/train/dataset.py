@@ -47,7 +47,7 @@ def prompt_dataset(cfg: RunConfig, split: str, tokenizer, with_answer: bool = Fa
 
 def grpo_prompt(tokenizer, template, example: dict) -> str:
     """The prompt text TRL tokenizes: evaluation's, without a BOS the tokenizer adds itself anyway."""
-    from sqlrl.eval.generate import render_prompt
+    from sqlrl.prompts import render_prompt
 
     text = render_prompt(tokenizer, template, example)
     bos = tokenizer.bos_token

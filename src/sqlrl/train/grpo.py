@@ -8,9 +8,17 @@ from pathlib import Path
 
 from sqlrl import config as cfgmod
 from sqlrl.config import RunConfig
-from sqlrl.train.common import (check_before_loading, is_main_process, load_model_and_tokenizer, peft_config,
-                                run_trainer, training_defaults, world_size)
+from sqlrl.train.common import (
+    check_before_loading,
+    is_main_process,
+    load_model_and_tokenizer,
+    peft_config,
+    run_trainer,
+    training_defaults,
+    world_size,
+)
 from sqlrl.train.dataset import prompt_dataset
+from sqlrl.trl_compat import grpo_trainer_class
 
 
 def train(cfg: RunConfig, resume: bool = False) -> Path:
@@ -53,30 +61,23 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
     args = GRPOConfig(**args_dict)
     if is_main_process():
         cfgmod.save(cfg, out)
-    trainer = _trainer_class()(model=model, reward_funcs=extra.pop("reward_funcs", funcs), args=args, train_dataset=train_ds,
+    trainer = grpo_trainer_class(_record_data_order)(model=model, reward_funcs=extra.pop("reward_funcs", funcs), args=args, train_dataset=train_ds,
                                processing_class=tokenizer, peft_config=peft_config(cfg), **extra)
     return run_trainer(trainer, cfg, tokenizer, out, resume, started)
 
 
-def _trainer_class():
-    """TRL's GRPOTrainer, recording which prompts each process trains on (`data_order/rank-N.jsonl`).
+def _record_data_order(trainer, inputs) -> None:
+    """Append the prompts of a generation batch to `data_order/rank-N.jsonl` (training only).
 
     The record is how a multi-process run shows its ranks saw different data, and how a
     resumed run shows it continued the same data order. One short line per generation batch.
     """
-    from trl import GRPOTrainer
-
-    class SqlrlGRPOTrainer(GRPOTrainer):
-        def _generate_and_score_completions(self, inputs):
-            if self.model.training:
-                ids = list(dict.fromkeys(str(x.get("id")) for x in inputs))  # each prompt repeats per completion
-                path = Path(self.args.output_dir) / "data_order" / f"rank-{self.accelerator.process_index}.jsonl"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with path.open("a") as f:
-                    f.write(json.dumps({"step": self.state.global_step, "ids": ids}) + "\n")
-            return super()._generate_and_score_completions(inputs)
-
-    return SqlrlGRPOTrainer
+    if trainer.model.training:
+        ids = list(dict.fromkeys(str(x.get("id")) for x in inputs))  # each prompt repeats per completion
+        path = Path(trainer.args.output_dir) / "data_order" / f"rank-{trainer.accelerator.process_index}.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a") as f:
+            f.write(json.dumps({"step": trainer.state.global_step, "ids": ids}) + "\n")
 
 
 def check_group_size(args: dict, processes: int = 1) -> None:

@@ -43,7 +43,8 @@ def drop_uniform_prompts(ds, model, tokenizer, funcs, weights, template, *, samp
     """
     from tqdm.auto import tqdm
 
-    from sqlrl.eval.generate import generate, render_prompt
+    from sqlrl.eval.generate import generate
+    from sqlrl.prompts import render_prompt
 
     if samples < 2:
         raise UserError(f"data.prefilter_samples={samples}: comparing rewards needs at least 2 samples per prompt (0: off).")

@@ -7,8 +7,14 @@ from pathlib import Path
 
 from sqlrl import config as cfgmod
 from sqlrl.config import RunConfig
-from sqlrl.train.common import (check_before_loading, is_main_process, load_model_and_tokenizer, peft_config,
-                                run_trainer, training_defaults)
+from sqlrl.train.common import (
+    check_before_loading,
+    is_main_process,
+    load_model_and_tokenizer,
+    peft_config,
+    run_trainer,
+    training_defaults,
+)
 from sqlrl.train.dataset import prompt_dataset
 
 
