@@ -46,7 +46,7 @@ reliability: install
 reliability-slow: install
 	$(BIN)/python benchmarks/reliability.py --slow
 
-# Issue 10's results: base -> SFT -> GRPO on Spider, all of Spider dev evaluated (hours on CPU; resumable).
+# The README's results: base -> SFT -> GRPO on Spider, all of Spider dev evaluated (hours on CPU; resumable).
 reproduce: install
 	$(BIN)/python benchmarks/reproduce.py
 

@@ -1,4 +1,4 @@
-"""Issue 10's chain on CPU: the default model, SFT on Spider train, GRPO on top, each evaluated on all of Spider dev.
+"""The results chain on CPU: the default model, SFT on Spider train, GRPO on top, each evaluated on all of Spider dev.
 
     make reproduce                     # = python benchmarks/reproduce.py
     python benchmarks/reproduce.py --only-report   # rebuild results/ and the README table from what ran
@@ -168,7 +168,7 @@ def write_results() -> str:
     curves = plot_curves(RESULTS / "curves.png")
     block = f"{START}\n{table()}" + ("\n![training curves](results/curves.png)\n" if curves else "") + \
         f"\nProduced by `make reproduce` (`python benchmarks/reproduce.py`) on {datetime.date.today()}.\n{END}"
-    (RESULTS / "README.md").write_text("# Results (issue 10)\n\n" + block.replace("results/curves.png", "curves.png") + "\n")
+    (RESULTS / "README.md").write_text("# Results\n\n" + block.replace("results/curves.png", "curves.png") + "\n")
     readme = (REPO / "README.md").read_text()
     if START in readme and END in readme:
         readme = readme[: readme.index(START)] + block + readme[readme.index(END) + len(END):]

@@ -110,3 +110,15 @@ def test_no_import_cycles():
         if m not in state:
             visit(m, [m])
     assert not cycles, "import cycles:\n" + "\n".join(cycles)
+
+
+def test_nothing_cites_files_outside_the_repository():
+    """A user has only the repository: no pointer to the team's notes, their data folder or issue numbers."""
+    import re
+
+    root = SRC.parents[1]
+    files = [*SRC.rglob("*.py"), *SRC.rglob("*.yaml"), *root.glob("*.md"), *(root / "docs").glob("*.md"),
+             *(root / "benchmarks").glob("*.py"), root / "Makefile"]
+    pattern = re.compile(r"FACTS\.md|DESIGN\.md|\.\./shared|SQLRL_SHARED_DATA|\b[Ii]ssue \d+|\bissue #\d+")
+    hits = [f"{p.relative_to(root)}: {m.group(0)}" for p in files for m in pattern.finditer(p.read_text())]
+    assert not hits, "citations of things outside the repository:\n" + "\n".join(hits)

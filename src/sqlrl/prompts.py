@@ -16,7 +16,7 @@ finish reason.
 
 Styles:
 - ``plain``: schema then question, answer is only the SQL in a ```sql block; the best
-  start for a small model (the prefix alone doubled EX of SmolLM2-135M, FACTS.md).
+  start for a small model (the prefix alone doubled EX of SmolLM2-135M, docs/measurements.md).
 - ``chat``: ``plain`` without the prefix (the assistant turn left open), for comparison.
 - ``arctic``: Arctic-Text2SQL-R1 / OmniSQL style: think in <think>, then <answer> with a
   ```sql block.

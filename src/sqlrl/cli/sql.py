@@ -1,7 +1,7 @@
 """`sqlrl sql run` and `sqlrl sql compare`: the sandbox from the command line.
 
 Exit codes: `run` 0 when the query ran, 1 when it failed; `compare` 0 on a match, 1 otherwise;
-2 for usage errors. `--json` prints one object in the shape DESIGN.md documents.
+2 for usage errors. `--json` prints one object in the shape docs/sql.md documents.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Drop prompts whose sampled group would have all-equal rewards, before GRPO starts.
 
 A GRPO group whose completions all get the same reward has advantage 0 everywhere: it
-teaches nothing and only dilutes the batch (FACTS.md: with the base model every group was
+teaches nothing and only dilutes the batch (docs/measurements.md: with the base model every group was
 all-zero and nothing was learned). DAPO's "dynamic sampling" drops such groups during
 training and samples more prompts to refill the batch; TRL 1.16's GRPOTrainer has no such
 option (it logs `frac_reward_zero_std` but trains on every group), and refilling needs
