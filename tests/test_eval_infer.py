@@ -114,7 +114,7 @@ def test_cli_interactive_keeps_one_model_for_the_session_and_executes(tiny_model
     assert len(loads) == 1 and out.err.count("-- completion:") == 2
     # every answer with SQL was run: a result table, or the sandbox's error (the random model's SQL may not run)
     answered = 2 - out.err.count("error: no SQL found")
-    assert out.out.count(" row(s))") + out.out.count("error (") == answered
+    assert out.out.count(" row(s))") + out.out.lower().count("error (") == answered
 
     inp = tmp_path / "q.txt"
     inp.write_text("How many singers are there?\nList the stadiums.\n")

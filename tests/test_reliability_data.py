@@ -33,7 +33,7 @@ JSONL_CASES = [
      InvalidItem, 2, None, "malformed JSON"),
     ("not_utf8", lambda db: _jsonl(_good(db), json.dumps({**_good(db), "question": "caf_"}).encode()
                                    .replace(b"caf_", b"caf\xe9")),
-     InvalidItem, 2, None, "not UTF-8"),
+     InvalidItem, 2, None, "not valid UTF-8"),
     ("nested_too_deeply", lambda db: _jsonl(_good(db), b"[" * 100_000), InvalidItem, 2, None, "nested too deeply"),
     ("array_not_object", lambda db: _jsonl(["SELECT 1"]), InvalidItem, 1, None, "expected a JSON object"),
     ("number_not_object", lambda db: _jsonl(42), InvalidItem, 1, None, "expected a JSON object"),
@@ -91,7 +91,7 @@ SPIDER_CASES = [
     ("db_id_is_a_number", json.dumps([ITEM, {**ITEM, "db_id": 3}], indent=1).encode(), 7, "db_id",
      "expected a string, got int"),
     ("not_utf8_in_item_3", json.dumps([ITEM, ITEM, {**ITEM, "question": "caf_"}], indent=1).encode()
-     .replace(b"caf_", b"caf\xe9"), 14, None, "not UTF-8"),
+     .replace(b"caf_", b"caf\xe9"), 14, None, "not valid UTF-8"),
 ]
 
 

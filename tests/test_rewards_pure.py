@@ -6,9 +6,9 @@ import pytest
 
 from sqlrl.errors import UserError
 from sqlrl.rewards import PRESETS, REWARDS, build_rewards, completion_text, get_reward, stats
+from sqlrl.rewards.answer_format import full_format, length_score, tag_count
 from sqlrl.rewards.execution import normalize_sql, row_f1_of
-from sqlrl.rewards.format import full_format, length_score, tag_count
-from sqlrl.rewards.sqlcheck import classify, statement_count
+from sqlrl.rewards.sqlcheck import prediction_kind, statement_count
 from sqlrl.rewards.sqlr1 import length_reward, parse_response
 from sqlrl.rewards.structure import jaccard, parts
 
@@ -31,7 +31,7 @@ from sqlrl.rewards.structure import jaccard, parts
     (None, "no_sql"),
 ])
 def test_classify(sql, kind):
-    assert classify(sql) == kind
+    assert prediction_kind(sql) == kind
 
 
 def test_statement_count_ignores_semicolons_in_strings():

@@ -96,7 +96,7 @@ def test_attach_and_vacuum_into_create_no_file(sb, writable_db, template):
 ])
 def test_authorizer_alone_denies_when_the_keyword_check_is_bypassed(writable_db, monkeypatch, sql):
     # Defence in depth: with the first-keyword check disabled, SQLite's own guards must hold.
-    monkeypatch.setattr(worker_mod, "_WRITE_WORDS", frozenset())
+    monkeypatch.setattr(worker_mod, "WRITE_WORDS", frozenset())
     target = writable_db.parent / "evil.sqlite"
     before = sha256(writable_db)
     out = worker_mod.Executor().run(str(writable_db), sql.format(p=target), 2.0, 100, 10_000)

@@ -57,7 +57,9 @@ class DataConfig:
 class RewardConfig:
     preset: str = field(default="arctic", metadata={"help": "reward preset: arctic | sqlr1 | sqlr1_paper | skyrl | reasoning_tags | rubric"})
     weights: dict = field(default_factory=dict, metadata={"help": "per-component weights overriding the preset's"})
-    params: dict = field(default_factory=dict, metadata={"help": "per-component parameters, e.g. {length: {max_tokens: 512}}"})
+    params: dict = field(default_factory=dict, metadata={"help": "per-component parameters, e.g. {length: {max_chars: 600}}"})
+    extra: dict = field(default_factory=dict, metadata={
+        "help": "registered rewards added to the preset, with their weights, e.g. {row_f1: 0.2, length: 0.1}"})
     mode: str = field(default="bird", metadata={"help": "result comparison: bird | spider_ts | strict"})
     timeout: float = field(default=5.0, metadata={"help": "per-query time limit in seconds"})
 
@@ -165,7 +167,7 @@ def _read_yaml(path: Path) -> dict:
 def _merge(base: dict, over: dict) -> dict:
     out = dict(base)
     for k, v in over.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) and k not in ("weights", "params") else v
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) and k not in ("weights", "params", "extra") else v
     return out
 
 

@@ -61,7 +61,7 @@ def _tokenizer(choice: str):
 
 def cmd_check(args) -> int:
     """Execute every gold query; report errors, empty results and slow queries."""
-    from sqlrl.data.check import check_gold, write_jsonl
+    from sqlrl.data.check import check_gold, write_items
 
     name, split, rows, n_invalid = _load_rows(args)
     verdicts = check_gold(rows, timeout=args.timeout, slow_s=args.slow)
@@ -85,7 +85,7 @@ def cmd_check(args) -> int:
     if args.filter:
         drop = {"error", "slow"} | ({"empty"} if not args.keep_empty else set())
         kept = [r for r, v in zip(rows, verdicts) if v.status not in drop]
-        write_jsonl(kept, Path(args.filter))
+        write_items(kept, Path(args.filter))
         print(f"wrote {len(kept)} of {len(rows)} items to {args.filter} "
               f"(load with: sqlrl ... --dataset jsonl --split {args.filter})", file=sys.stderr)
     return 1 if counts.get("error") else 0

@@ -134,6 +134,5 @@ def add_export_parser(subparsers, name, help_text):
     p = subparsers.add_parser(name, help=help_text, description="Merge a LoRA checkpoint into its base model and save "
                               "a plain model directory (servable by vLLM or transformers).")
     p.add_argument("checkpoint", help="checkpoint or final directory holding adapter_config.json")
-    p.add_argument("--merge", action="store_true", default=True, help="merge the adapter into the base weights (default)")
     p.add_argument("--out", help="output directory (default: CHECKPOINT-merged)")
     p.set_defaults(func=_cmd_export)

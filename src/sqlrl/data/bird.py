@@ -9,8 +9,6 @@ from pathlib import Path
 
 from sqlrl.data.records import InvalidItem, Skipped, get_text, iter_json_array, require_file
 
-SPLITS = ("dev", "train")
-
 
 def _split_file(data_dir: Path, split: str) -> Path:
     # Releases ship either `dev.json` at the top or inside a `dev/` folder.

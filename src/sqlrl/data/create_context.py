@@ -19,9 +19,6 @@ from pathlib import Path
 from sqlrl.data.records import InvalidItem, Skipped, example_row, get_text, iter_json_array, require_file
 from sqlrl.paths import build_dir
 
-SPLITS = ("train", "val")
-
-
 _CREATE = re.compile(r"CREATE\s+TABLE\s+([\w\"`\[\]]+)\s*\((.*?)\)\s*(?:;|$)", re.I | re.S)
 
 

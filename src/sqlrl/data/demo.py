@@ -16,12 +16,12 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+from sqlrl.data import DATASETS
 from sqlrl.errors import UserError
 from sqlrl.paths import build_dir
 
 SOURCE_DIR = Path(__file__).resolve().parent / "demo"
 QUESTIONS_FILE = SOURCE_DIR / "questions.json"
-SPLITS = ("train", "test")
 
 
 def demo_db_ids() -> list[str]:
@@ -73,8 +73,9 @@ def ensure_demo_databases() -> dict[str, Path]:
 
 def demo_questions(split: str | None = None) -> list[dict]:
     """The demo items `{id, db_id, question, query, difficulty, split}`, optionally one split."""
-    if split is not None and split not in SPLITS:
-        raise UserError(f"demo has splits {', '.join(SPLITS)}, not {split!r}.")
+    splits = DATASETS["demo"].splits
+    if split is not None and split not in splits:
+        raise UserError(f"demo has splits {', '.join(splits)}, not {split!r}.")
     items = json.loads(QUESTIONS_FILE.read_text(encoding="utf-8"))
     return [it for it in items if split is None or it["split"] == split]
 

@@ -134,7 +134,7 @@ def hardness_counts(sql: str | exp.Expression) -> HardnessCounts:
     return HardnessCounts(comp1, comp2, others)
 
 
-def classify(counts: HardnessCounts) -> str:
+def hardness_of_counts(counts: HardnessCounts) -> str:
     """Map the three counts to Spider's level with the official thresholds."""
     c1, c2, o = counts.component1, counts.component2, counts.others
     if c1 <= 1 and o == 0 and c2 == 0:
@@ -151,6 +151,6 @@ def classify(counts: HardnessCounts) -> str:
 def spider_hardness(sql: str) -> str:
     """Spider hardness of a gold query; "unknown" when sqlglot cannot parse it."""
     try:
-        return classify(hardness_counts(sql))
+        return hardness_of_counts(hardness_counts(sql))
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
         return "unknown"

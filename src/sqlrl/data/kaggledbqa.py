@@ -9,7 +9,6 @@ from pathlib import Path
 from sqlrl.data.records import InvalidItem, Skipped, example_row, get_text, iter_json_array
 from sqlrl.errors import UserError
 
-SPLITS = ("test", "fewshot", "all")
 _SUFFIX = {"test": "_test", "fewshot": "_fewshot", "all": ""}
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlrl.errors import UserError
+from sqlrl.jsonl import parse_line, read_lines
 
 
 class InvalidItem(UserError):
@@ -89,8 +90,9 @@ def _utf8(data: bytes, path: Path, first_line: int) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = first_line + data.count(b"\n", 0, e.start)
-        raise InvalidItem(path, line, None, f"not UTF-8 text (byte 0x{data[e.start]:02x}); "
-                          "save the file as UTF-8") from None
+        column = e.start - data.rfind(b"\n", 0, e.start)
+        raise InvalidItem(path, line, None, f"not valid UTF-8 (byte {data[e.start]:#04x} at column {column}); "
+                          "re-save the file as UTF-8") from None
 
 
 def _skip_ws(text: str, pos: int) -> int:
@@ -105,24 +107,20 @@ def iter_jsonl(path: Path, skipped: Skipped | None = None) -> Iterator[tuple[int
     A malformed line (bad JSON, not UTF-8) raises `InvalidItem`, or is counted in `skipped`
     when one is given. A leading byte-order mark is accepted.
     """
-    with open(require_file(path, "dataset file"), "rb") as f:
-        for lineno, data in enumerate(f, 1):
+    for lineno, text, problem in read_lines(require_file(path, "dataset file")):
+        try:
+            if problem:
+                raise InvalidItem(path, lineno, None, problem)
             try:
-                raw = _utf8(data, path, lineno)
-                if not raw.strip():
-                    continue
-                try:
-                    item = json.loads(raw)
-                except json.JSONDecodeError as e:
-                    raise InvalidItem(path, lineno, None, f"malformed JSON ({e.msg}, column {e.colno})") from None
-                except RecursionError:
-                    raise InvalidItem(path, lineno, None, "malformed JSON (nested too deeply)") from None
-            except InvalidItem as err:
-                if skipped is None:
-                    raise
-                skipped.add(err)
-                continue
-            yield lineno, item
+                item = parse_line(text)
+            except ValueError as e:
+                raise InvalidItem(path, lineno, None, str(e)) from None
+        except InvalidItem as err:
+            if skipped is None:
+                raise
+            skipped.add(err)
+            continue
+        yield lineno, item
 
 
 def get_text(item: object, names: str | tuple[str, ...], path: Path, line: int,

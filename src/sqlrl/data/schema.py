@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlrl.errors import UserError
 from sqlrl.prompts import token_counter
+from sqlrl.sql import get_sandbox, read_only_uri
 
 FORMATS = ("compact", "ddl", "ddl_keys", "omnisql")
 
@@ -74,7 +75,7 @@ def _connect(db_path: str | Path) -> sqlite3.Connection:
     path = Path(db_path)
     if not path.is_file():
         raise UserError(f"database file {path} does not exist; check the dataset's db path.")
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    return sqlite3.connect(read_only_uri(path), uri=True)
 
 
 def read_tables(db_path: str | Path) -> list[Table]:
@@ -142,24 +143,8 @@ def sample_values(db_path: str | Path, tables: list[Table], n: int, max_len: int
 
 
 def _run_queries(db_path, sqls: list[str]) -> list[list | None]:
-    try:
-        from sqlrl.sql import get_sandbox
-    except ImportError:
-        get_sandbox = None
-    if get_sandbox is not None:
-        results = get_sandbox().run_many([(str(db_path), s) for s in sqls])
-        return [r.rows if r.ok else None for r in results]
-    con = _connect(db_path)
-    out = []
-    try:
-        for s in sqls:
-            try:
-                out.append(con.execute(s).fetchall())
-            except sqlite3.Error:
-                out.append(None)
-    finally:
-        con.close()
-    return out
+    results = get_sandbox().run_many([(str(db_path), s) for s in sqls])
+    return [r.rows if r.ok else None for r in results]
 
 
 def _table_block(t: Table, fmt: str, tables: dict[str, Table], cols: list[Column],

@@ -6,8 +6,6 @@ from pathlib import Path
 
 from sqlrl.data.records import InvalidItem, Skipped, example_row, get_text, iter_json_array, require_file
 
-SPLITS = ("train", "dev", "fit", "val")
-
 
 def val_dbs(train_db_ids) -> set[str]:
     """The `val` split's databases: every 12th train database in sorted order (12 of 138, 604 questions).

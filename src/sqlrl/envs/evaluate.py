@@ -10,13 +10,13 @@ database, end reasons); with `out_dir`, `episodes.jsonl` holds every transcript.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
 from sqlrl.config import EnvConfig
 from sqlrl.envs.rollout import hf_generate_fn, run_episodes
 from sqlrl.envs.sql_env import REASONS, SQLEnv
+from sqlrl.jsonl import write_jsonl
 
 TEMPLATE = "skyrl"
 
@@ -118,7 +118,5 @@ def evaluate_multi_turn(model, tokenizer, rows, env: EnvConfig | None = None, mo
             model.train()
     summary["multi_turn"] = info["multi_turn"]
     if out_dir is not None:
-        with (Path(out_dir) / "episodes.jsonl").open("w", encoding="utf-8") as f:
-            for e in episodes:
-                f.write(json.dumps(e, ensure_ascii=False, default=str) + "\n")
+        write_jsonl(Path(out_dir) / "episodes.jsonl", episodes)
     return summary

@@ -36,6 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlrl.config import EnvConfig
+from sqlrl.sql.result import result_text
 
 REASONS = ("solution", "no_closing_tag", "max_turns", "length")
 SQL_CLOSE, SOLUTION_CLOSE = "</sql>", "</solution>"
@@ -58,28 +59,9 @@ def query_of(turn: str) -> str:
     return (body[start + len("<sql>"):] if start >= 0 else body).strip().strip(";").strip()
 
 
-def _cell(value) -> str:
-    if isinstance(value, (bytes, bytearray)):
-        return f"X'{bytes(value[:16]).hex().upper()}{'...' if len(value) > 16 else ''}'"
-    if isinstance(value, float):
-        return repr(round(value, 6))
-    return "NULL" if value is None else str(value)
-
-
 def render_result(result, max_rows: int, max_chars: int) -> str:
     """A sandbox Result as observation text: a header and rows, or the error; capped."""
-    if not result.ok:
-        text = f"Error ({result.error_type}): {result.error}"
-    elif not result.rows:
-        text = " | ".join(result.columns) + "\n(no rows)"
-    else:
-        lines = [" | ".join(result.columns)] + [" | ".join(_cell(v) for v in row) for row in result.rows[:max_rows]]
-        if result.truncated or len(result.rows) > max_rows:
-            lines.append(f"... (only the first {max_rows} rows are shown)")
-        text = "\n".join(lines)
-    if len(text) > max_chars:
-        text = text[:max_chars] + f"\n... (cut at {max_chars} characters)"
-    return text
+    return result_text(result, max_rows, max_chars)
 
 
 @dataclass
@@ -174,13 +156,10 @@ class SQLEnv:
 
     def reward(self, preset: str = "skyrl", mode: str = "bird", template: str = "skyrl") -> float:
         """The preset's weighted reward of this episode's answer (what training would give)."""
-        from sqlrl.rewards import build_rewards
+        from sqlrl.rewards import build_rewards, score_completions
 
         funcs, weights = build_rewards(preset=preset, template=template, mode=mode, timeout=self.config.timeout)
         cols = {"db_path": [self.db_path], "gold_sql": [self.gold_sql],
                 **{k: [v] for k, v in self.row.items() if k not in ("prompt",)}}
-        total = 0.0
-        for fn, w in zip(funcs, weights):
-            value = fn(prompts=[None], completions=[self.answer()], **cols)[0]
-            total += 0.0 if value is None else w * value
-        return total
+        totals, _ = score_completions(funcs, weights, [self.answer()], cols)
+        return totals[0]

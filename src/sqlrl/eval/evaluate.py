@@ -17,6 +17,7 @@ from sqlrl.eval import score as scoring
 from sqlrl.eval.generate import generate
 from sqlrl.eval.meta import run_meta
 from sqlrl.prompts import render_prompt
+from sqlrl.sql import get_sandbox
 
 
 def parse_decode(decode: str) -> tuple[str, int]:
@@ -137,7 +138,7 @@ def score_generations(gen, tokenizer, rows, tmpl, *, template, mode, decode, out
     decode = "greedy" if kind == "greedy" else f"maj@{k}"
     if pass_at is not None and pass_at < 1:
         raise UserError(f"--pass-at must be at least 1, got {pass_at}.")
-    sb = sandbox or scoring.get_sandbox(timeout)
+    sb = sandbox or get_sandbox(timeout=timeout)
     started = time.time()
 
     pre_errors: list[str | None] = [None] * len(rows)
@@ -249,7 +250,7 @@ def score_predictions(path: str | Path, rows, mode: str = "bird", *, allow_missi
     for i, r in enumerate(rows):
         if pre[i] is None and (not r.get("db_path") or not Path(r["db_path"]).is_file()):
             pre[i] = "missing_db"
-    sb = sandbox or scoring.get_sandbox(timeout)
+    sb = sandbox or get_sandbox(timeout=timeout)
     started = time.time()
     bar = RunningEX(len(rows), "scoring", enabled=progress)
     records: list[dict] = []

@@ -12,7 +12,10 @@ from pathlib import Path
 
 from sqlrl.errors import UserError
 from sqlrl.eval.generate import generate
+from sqlrl.jsonl import write_jsonl
 from sqlrl.prompts import render_prompt
+from sqlrl.sql import get_sandbox
+from sqlrl.sql.result import result_text
 
 
 class Answerer:
@@ -61,25 +64,12 @@ class Answerer:
 
 def execute(db_path: str, sql: str, timeout: float | None = None):
     """Run `sql` on `db_path` in the sandbox; returns its Result."""
-    from sqlrl.eval.score import get_sandbox
-
-    return get_sandbox(timeout).run_many([(db_path, sql)])[0]
+    return get_sandbox(timeout=timeout).run_many([(db_path, sql)])[0]
 
 
 def format_table(result, max_rows: int = 20) -> str:
-    """A result as a plain-text table (or its error)."""
-    if not result.ok:
-        return f"error ({result.error_type}): {result.error}"
-    cols = [str(c) for c in result.columns]
-    rows = [["NULL" if v is None else str(v) for v in r] for r in result.rows[:max_rows]]
-    widths = [max([len(c)] + [len(r[k]) for r in rows]) for k, c in enumerate(cols)]
-    line = lambda cells: " | ".join(c.ljust(w) for c, w in zip(cells, widths))  # noqa: E731
-    out = [line(cols), "-+-".join("-" * w for w in widths)] + [line(r) for r in rows]
-    more = len(result.rows) - max_rows
-    if more > 0 or result.truncated:
-        out.append(f"... {more if more > 0 else 'more'} more row(s)")
-    out.append(f"({len(result.rows)} row(s))")
-    return "\n".join(out)
+    """A result as a plain-text table with aligned columns and a row count (or its error)."""
+    return result_text(result, max_rows, aligned=True)
 
 
 def read_questions(path: str | Path, default_db: str | None) -> tuple[list[dict], list[str]]:
@@ -140,10 +130,8 @@ def answer_file(answerer: Answerer, path: str, output: str, default_db: str | No
         if run and ans["sql"]:
             res = execute(ex["db_path"], ans["sql"], timeout)
             it["result"] = res.to_dict()
-    Path(output).parent.mkdir(parents=True, exist_ok=True)
-    with open(output, "w", encoding="utf-8") as f:
-        for it in items:
-            it.setdefault("sql", None)
-            f.write(json.dumps(it, ensure_ascii=False, default=str) + "\n")
+    for it in items:
+        it.setdefault("sql", None)
+    write_jsonl(output, items)
     return {"n": len(items), "answered": sum(1 for it in items if it.get("sql")),
             "errors": sum(1 for it in items if it.get("error")), "problems": problems}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlrl.errors import UserError
+from sqlrl.jsonl import read_lines
 
 SQL_KEYS = ("sql", "prediction", "pred", "predicted_sql")
 
@@ -56,29 +57,6 @@ def _norm_question(text: str) -> str:
     return re.sub(r"\s+", " ", str(text)).strip().lower()
 
 
-def _decode_lines(path: Path) -> list[tuple[int, str, str | None]]:
-    """(line number, text, encoding problem or None); bad bytes are replaced, never dropped."""
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise UserError(f"cannot read predictions file {path}: {e.strerror or e}.") from e
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]  # a UTF-8 BOM is harmless: editors on Windows write it
-    out = []
-    for no, chunk in enumerate(raw.split(b"\n"), start=1):
-        chunk = chunk.rstrip(b"\r")
-        try:
-            out.append((no, chunk.decode("utf-8"), None))
-        except UnicodeDecodeError as e:
-            out.append((no, chunk.decode("utf-8", errors="replace"),
-                        f"not valid UTF-8 (byte {chunk[e.start]:#04x} at column {e.start + 1}); "
-                        "re-save the file as UTF-8"))
-    # A trailing newline makes one empty last piece; it is not a line.
-    if out and out[-1][1] == "" and out[-1][2] is None:
-        out.pop()
-    return out
-
-
 def detect_format(path: Path, lines: list[tuple[int, str, str | None]]) -> str:
     """'jsonl' when the file is named .jsonl/.json or its first non-empty line is an object."""
     if path.suffix in (".jsonl", ".json", ".ndjson"):
@@ -94,7 +72,7 @@ def load_predictions(path: str | Path, rows: list[dict], fmt: str | None = None)
     path = Path(path)
     if not path.is_file():
         raise UserError(f"predictions file {path} does not exist.")
-    lines = _decode_lines(path)
+    lines = list(read_lines(path, keep_blank=True))
     fmt = fmt or detect_format(path, lines)
     if fmt == "jsonl":
         return _load_jsonl(path, lines, rows)

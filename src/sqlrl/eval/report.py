@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 from sqlrl.errors import UserError
+from sqlrl.jsonl import write_jsonl
 
 
 def _pct(x: float | None) -> str:
@@ -121,22 +122,16 @@ def render_markdown(summary: dict, plots: dict[str, str]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _jsonl(path: Path, items) -> None:
-    with path.open("w", encoding="utf-8") as f:
-        for it in items:
-            f.write(json.dumps(it, ensure_ascii=False, default=str) + "\n")
-
-
 def write_run(out_dir: str | Path, records: list[dict], summary: dict, plots: bool = True) -> Path:
     """Write every output file of a run into `out_dir`; returns the report path."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    _jsonl(out / "predictions.jsonl", ({"id": r["id"], "db_id": r["db_id"], "question": r["question"],
+    write_jsonl(out / "predictions.jsonl", ({"id": r["id"], "db_id": r["db_id"], "question": r["question"],
                                         "sql": r["prediction"] or ""} for r in records))
     with (out / "predictions.sql").open("w", encoding="utf-8") as f:
         for r in records:  # one line per example: newlines inside SQL become spaces
             f.write(" ".join((r["prediction"] or "").split()) + f"\t{r['db_id']}\n")
-    _jsonl(out / "examples.jsonl", records)
+    write_jsonl(out / "examples.jsonl", records)
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n")
     made = {}
     if plots and summary["n"]:

@@ -15,24 +15,18 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-CORRECT = None  # error_type of a correct example
+from sqlrl.sql import get_sandbox
+from sqlrl.sql.compare import normalize_row
 
 # Error types that mean "no prediction was executed" (set before scoring).
 PRE_ERRORS = ("missing_prediction", "bad_line", "bad_encoding", "db_mismatch", "missing_db",
               "prompt_too_long", "no_sql")
 
 
-def get_sandbox(timeout: float | None = None):
-    """The shared sandbox, with `timeout` seconds per query when given."""
-    from sqlrl.sql import get_sandbox as _get
-
-    return _get() if timeout is None else _get(timeout=timeout)
-
-
 def _result_key(result, mode: str):
     """Hashable form of an execution result for voting; equal keys = same answer."""
     # Floats rounded as the comparator rounds them, so summation noise does not split a vote.
-    rows = [tuple(float(f"{v:.12g}") if isinstance(v, float) else v for v in r) for r in (result.rows or [])]
+    rows = [normalize_row(r) for r in (result.rows or [])]
     if mode == "bird":
         return ("set", frozenset(rows))
     return ("bag", tuple(sorted(rows, key=repr)))
@@ -77,7 +71,7 @@ def judge(rows: list[dict], candidates: list[list[str | None]], *, mode: str = "
     and nothing is executed for it).
     """
     pre_errors = pre_errors or [None] * len(rows)
-    sb = sandbox or get_sandbox(timeout)
+    sb = sandbox or get_sandbox(timeout=timeout)
     triples, where = [], []
     for i, (row, cands) in enumerate(zip(rows, candidates)):
         if pre_errors[i] is not None:

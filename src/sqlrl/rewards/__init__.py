@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlrl.errors import UserError
-from sqlrl.rewards import execution, format, sqlr1, structure  # noqa: F401  (they register themselves)
+from sqlrl.rewards import answer_format, execution, sqlr1, structure  # noqa: F401  (they register themselves)
 from sqlrl.rewards.registry import BAD_KINDS, REWARDS, completion_text, get_reward, stats
 
 
@@ -58,15 +58,22 @@ def get_preset(name: str) -> Preset:
 
 
 def build_rewards(preset: str = "arctic", weights: dict | None = None, template: str = "plain",
-                  mode: str = "bird", timeout: float = 5.0, params: dict | None = None):
+                  mode: str = "bird", timeout: float = 5.0, params: dict | None = None, extra: dict | None = None):
     """The reward functions and weights of a preset: `(funcs, weights)`, in the same order.
 
     `weights` maps component names to weights overriding the preset's; `params` maps component
-    names to parameter overrides (e.g. `{"length": {"max_chars": 600}}`). Unknown names raise
-    `UserError` naming the preset's components.
+    names to parameter overrides (e.g. `{"length": {"max_chars": 600}}`); `extra` adds registered
+    rewards the preset lacks, with their weights (e.g. `{"row_f1": 0.2}`). Unknown names raise
+    `UserError` naming the valid ones.
     """
     spec = get_preset(preset)
-    names = [name for name, _, _ in spec.components]
+    unknown = sorted(set(extra or {}) - set(REWARDS))
+    if unknown:
+        raise UserError(f"reward.extra names {', '.join(map(repr, unknown))}, not a registered reward; "
+                        f"valid rewards: {', '.join(sorted(REWARDS))}.")
+    components = list(spec.components) + [(name, w, {}) for name, w in (extra or {}).items()
+                                          if name not in {c[0] for c in spec.components}]
+    names = [name for name, _, _ in components]
     for what, given in (("reward.weights", weights or {}), ("reward.params", params or {})):
         unknown = sorted(set(given) - set(names))
         if unknown:
@@ -75,12 +82,30 @@ def build_rewards(preset: str = "arctic", weights: dict | None = None, template:
                 f"valid names: {', '.join(names)}."
             )
     funcs, out_weights = [], []
-    for name, weight, base in spec.components:
+    for name, weight, base in components:
         funcs.append(get_reward(name, template=template, mode=mode, timeout=timeout,
                                 **{**base, **(params or {}).get(name, {})}))
-        out_weights.append(float((weights or {}).get(name, weight)))
+        out_weights.append(float((weights or {}).get(name, (extra or {}).get(name, weight))))
     return funcs, out_weights
 
 
+def weighted_total(values: list, weights: list) -> float:
+    """One completion's reward as TRL sums it: sum of weight x value, a None (or NaN) value skipped.
+
+    A completion that no function scored totals 0.0 (TRL's `nansum`). Training, the GRPO
+    prefilter, the multi-turn environment and the verl adapter all total rewards with this.
+    """
+    return float(sum(w * v for w, v in zip(weights, values) if v is not None and v == v))
+
+
+def score_completions(funcs, weights, completions: list, columns: dict, prompts: list | None = None):
+    """Every reward function on a batch: `(totals, per_function)`, per_function[name] = values (None kept)."""
+    n = len(completions)
+    per_func = {f.__name__: f(prompts=prompts or [None] * n, completions=completions, **columns) for f in funcs}
+    totals = [weighted_total([vals[i] for vals in per_func.values()], weights) for i in range(n)]
+    return totals, per_func
+
+
 __all__ = ["REWARDS", "PRESETS", "BAD_KINDS", "Preset", "get_reward", "get_preset", "build_rewards",
-           "stats", "completion_text"]
+           "stats", "completion_text", "score_completions",
+           "weighted_total"]

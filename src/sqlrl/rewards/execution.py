@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from sqlrl.rewards.format import full_format
+from sqlrl.rewards.answer_format import full_format
 from sqlrl.rewards.judge import verdicts
 from sqlrl.rewards.prediction import Prediction, predictions
 from sqlrl.rewards.registry import register
 from sqlrl.rewards.sqlcheck import syntax_ok
+from sqlrl.sql.compare import normalize_row
 
 
 @register("execution", lowest=0.0, highest=1.0, strict=True, format_required=False,
@@ -47,14 +48,9 @@ def make_executable(template, mode, timeout, strict):
     return score
 
 
-def _row_key(row) -> tuple:
-    # floats that differ only in representation noise count as the same value
-    return tuple(round(x, 6) if isinstance(x, float) else x for x in row)
-
-
 def row_f1_of(gold_rows, pred_rows) -> float:
     """Row-level F1 between two result sets, rows compared as multisets of tuples."""
-    gold, pred = Counter(map(_row_key, gold_rows)), Counter(map(_row_key, pred_rows))
+    gold, pred = Counter(map(normalize_row, gold_rows)), Counter(map(normalize_row, pred_rows))
     if not gold and not pred:
         return 1.0
     common = sum((gold & pred).values())

@@ -13,20 +13,12 @@ from collections import OrderedDict
 
 from sqlrl.errors import UserError
 from sqlrl.rewards.prediction import Prediction
+from sqlrl.sql import get_sandbox
 
 _MEMO: OrderedDict = OrderedDict()
 _MEMO_SIZE = 16384  # a step is at most a few thousand completions; keep a few steps
 _LOCK = threading.Lock()
 CALLS = {"sandbox_calls": 0, "triples_executed": 0}  # read by tests and the benchmark
-
-
-def _sandbox(timeout: float):
-    from sqlrl.sql import get_sandbox
-
-    try:
-        return get_sandbox(timeout=timeout)
-    except TypeError:  # a sandbox factory without a timeout argument
-        return get_sandbox()
 
 
 def _column(cols: dict, name: str, n: int) -> list:
@@ -54,7 +46,7 @@ def verdicts(preds: list[Prediction], cols: dict, mode: str, timeout: float) -> 
     with _LOCK:
         todo = list(dict.fromkeys(k for k in keys if k is not None and k not in _MEMO))
     if todo:
-        sb = _sandbox(timeout)
+        sb = get_sandbox(timeout=timeout)
         found = sb.compare_many([(db, gold, sql) for db, gold, sql, _, _ in todo], mode=mode)
         with _LOCK:
             CALLS["sandbox_calls"] += 1

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlrl.rewards import registry
 from sqlrl.rewards.registry import template_named
-from sqlrl.rewards.sqlcheck import classify
+from sqlrl.rewards.sqlcheck import prediction_kind
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def extract(text: str | None, template_name: str, strict: bool = True) -> str | 
 
 
 def predictions(name: str, texts: list, template_name: str, strict: bool = True) -> list[Prediction]:
-    """Extract and classify each text, counting bad kinds under reward `name` (non_text is
+    """Extract and prediction_kind each text, counting bad kinds under reward `name` (non_text is
     counted by the registry wrapper)."""
     out = []
     for text in texts:
@@ -43,7 +43,7 @@ def predictions(name: str, texts: list, template_name: str, strict: bool = True)
             out.append(Prediction(None, None, "non_text"))
             continue
         sql = extract(text, template_name, strict)
-        kind = classify(sql)
+        kind = prediction_kind(sql)
         if kind != "ok":
             registry.count(name, kind)
         out.append(Prediction(text, sql, kind))

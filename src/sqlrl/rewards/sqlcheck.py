@@ -1,6 +1,6 @@
-"""Static checks on one extracted SQL string: parse it (sqlglot, SQLite dialect) and classify it.
+"""Static checks on one extracted SQL string: parse it (sqlglot, SQLite dialect) and prediction_kind it.
 
-`classify` sorts a prediction into ok | no_sql | multiple_statements | hostile before anything
+`prediction_kind` sorts a prediction into ok | no_sql | multiple_statements | hostile before anything
 executes it. The sandbox would refuse writes anyway; classifying first lets every reward give
 bad input its documented lowest value and count it, whether or not it executes SQL.
 """
@@ -15,16 +15,10 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.tokens import TokenType
 
-# Statement heads that change or escape the database; any of them at the top level is hostile.
-_HOSTILE_HEADS = {
-    "insert", "update", "delete", "drop", "create", "alter", "attach", "detach", "pragma",
-    "vacuum", "replace", "reindex", "begin", "commit", "rollback", "savepoint", "release",
-    "end", "upsert", "load", "install", "copy", "truncate", "merge", "grant", "revoke",
-}
+from sqlrl.sql import DENIED_FUNCTIONS, READ_PRAGMAS, WRITE_WORDS
+
 _COMMENTS = re.compile(r"--[^\n]*|/\*.*?(\*/|$)", re.S)
 _QUERY_TYPES = (exp.Query,)
-# SQLite functions that reach outside the database file (the sandbox denies them as well).
-_HOSTILE_FUNCS = {"load_extension", "readfile", "writefile", "fts3_tokenizer", "edit"}
 
 
 @lru_cache(maxsize=16384)
@@ -55,14 +49,18 @@ def statement_count(sql: str) -> int:
     return n + pending
 
 
-def _head(sql: str) -> str:
+def _hostile_head(sql: str) -> bool:
+    """The statement starts with a word the sandbox's deny-list refuses (a PRAGMA that is not read-only too)."""
     text = _COMMENTS.sub(" ", sql).strip().lstrip("(").strip()
-    m = re.match(r"[A-Za-z_]+", text)
-    return m.group(0).lower() if m else ""
+    m = re.match(r"([A-Za-z_]+)\s*([A-Za-z_]*)", text)
+    if not m:
+        return False
+    head = m.group(1).upper()
+    return head in WRITE_WORDS or (head == "PRAGMA" and m.group(2).lower() not in READ_PRAGMAS)
 
 
 @lru_cache(maxsize=16384)
-def classify(sql: str | None) -> str:
+def prediction_kind(sql: str | None) -> str:
     """ok | no_sql | multiple_statements | hostile for one extracted prediction."""
     if sql is None or not _COMMENTS.sub(" ", sql).strip().strip(";").strip():
         return "no_sql"
@@ -75,15 +73,15 @@ def classify(sql: str | None) -> str:
             for node in tree.walk():
                 if isinstance(node, (exp.Insert, exp.Update, exp.Delete, exp.Drop, exp.Create, exp.Command)):
                     return "hostile"
-                if isinstance(node, exp.Func) and (node.sql_name() or "").lower() in _HOSTILE_FUNCS:
+                if isinstance(node, exp.Func) and (node.sql_name() or "").lower() in DENIED_FUNCTIONS:
                     return "hostile"
-                if isinstance(node, exp.Anonymous) and str(node.this).lower() in _HOSTILE_FUNCS:
+                if isinstance(node, exp.Anonymous) and str(node.this).lower() in DENIED_FUNCTIONS:
                     return "hostile"
             return "ok"
         if isinstance(tree, (exp.Insert, exp.Update, exp.Delete, exp.Drop, exp.Create, exp.Alter,
-                             exp.Pragma, exp.Attach, exp.Detach, exp.Transaction, exp.Commit, exp.Rollback)):
+                             exp.Attach, exp.Detach, exp.Transaction, exp.Commit, exp.Rollback)):
             return "hostile"
-    return "hostile" if _head(sql) in _HOSTILE_HEADS else "ok"
+    return "hostile" if _hostile_head(sql) else "ok"
 
 
 def syntax_ok(sql: str | None) -> bool:

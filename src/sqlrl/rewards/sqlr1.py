@@ -18,7 +18,7 @@ from sqlrl.rewards import registry
 from sqlrl.rewards.judge import verdicts
 from sqlrl.rewards.prediction import Prediction
 from sqlrl.rewards.registry import register
-from sqlrl.rewards.sqlcheck import classify
+from sqlrl.rewards.sqlcheck import prediction_kind
 
 LIMIT_LENGTH = 2048
 _TAGS = ("<think>", "</think>", "<answer>", "</answer>")
@@ -44,7 +44,7 @@ def parse_response(text: str | None) -> Parsed:
     ok = all(text.count(t) == 1 for t in _TAGS) and pos == sorted(pos)
     sqls = re.findall(r"```sql(.*?)```", answer, re.S)
     sql = re.sub(r"\s+", " ", sqls[-1]).strip() if sqls else None
-    kind = classify(sql)
+    kind = prediction_kind(sql)
     return Parsed(Prediction(text, sql, kind), think, answer, ok and kind == "ok")
 
 

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlrl.errors import UserError
-from sqlrl.rewards import PRESETS, build_rewards
+from sqlrl.rewards import PRESETS, build_rewards, score_completions
 
 
 def _settings(extra: dict) -> tuple:
@@ -73,11 +73,9 @@ def compute_score_batch(data_sources, solution_strs, ground_truths, extra_infos=
         rows = [_row(ground_truths[i], extra_infos[i] or {}) for i in idx]
         cols = {k: [r[k] for r in rows] for k in ("gold_sql", "db_path", "db_id")}
         texts = [solution_strs[i] for i in idx]
-        per_func = [f(prompts=[None] * len(idx), completions=texts, **cols) for f in funcs]
+        totals, per_func = score_completions(funcs, weights, texts, cols)
         for j, i in enumerate(idx):
-            parts = {f.__name__: vals[j] for f, vals in zip(funcs, per_func)}
-            total = sum(w * v for w, v in zip(weights, parts.values()) if v is not None)
-            out[i] = {"score": float(total), **{k: (0.0 if v is None else v) for k, v in parts.items()}}
+            out[i] = {"score": totals[j], **{k: (0.0 if v[j] is None else v[j]) for k, v in per_func.items()}}
     return out
 
 

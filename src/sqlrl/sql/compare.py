@@ -47,11 +47,17 @@ def has_order_by(sql: str) -> bool:
 _EXACT_INT = 10 ** FLOAT_DIGITS  # ints this large are rounded like floats, so 10**15 equals 1e15
 
 
-def _round(v):
+def normalize_value(v):
+    """A value as every comparison, vote and reward sees it: floats (and huge ints) to FLOAT_DIGITS digits."""
     c = v.__class__
     if c is float or (c is int and not -_EXACT_INT < v < _EXACT_INT):
         return float(f"{v:.{FLOAT_DIGITS}g}")
     return v
+
+
+def normalize_row(row) -> tuple:
+    """A result row with every value normalized (see normalize_value)."""
+    return tuple(normalize_value(v) for v in row)
 
 
 def _has_float(rows: list) -> bool:
@@ -68,7 +74,7 @@ def _normalized(rows: list, rounding: bool) -> list:
         return rows
     if not rounding:
         return [tuple(row) for row in rows]
-    return [tuple(_round(v) for v in row) for row in rows]
+    return [tuple(normalize_value(v) for v in row) for row in rows]
 
 
 def _bag_match(gold: list, pred: list, ordered: bool) -> bool:

@@ -381,8 +381,10 @@ def get_sandbox(**options) -> Sandbox:
     """The process-wide sandbox, created on first use and closed at exit.
 
     Options (timeout, max_rows, max_bytes, gold_timeout) give a view with those limits that
-    shares the same workers and gold cache. The worker count is `default_workers()`.
+    shares the same workers and gold cache; an option given as None keeps the default. The
+    worker count is `default_workers()`. This is the one way sqlrl code gets a sandbox.
     """
+    options = {k: v for k, v in options.items() if v is not None}
     global _SHARED
     with _SHARED_LOCK:
         if _SHARED is None:

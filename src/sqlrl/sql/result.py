@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlrl.sql.worker import ERROR_TYPES  # error_type values; docs/sql.md says what each means
 
-__all__ = ["ERROR_TYPES", "Result", "Verdict"]
+__all__ = ["ERROR_TYPES", "Result", "Verdict", "cell_text", "result_text"]
 
 
 def _json_value(v):
@@ -60,3 +60,40 @@ class Verdict:
         """The JSON shape of `sqlrl sql compare --json`."""
         return {"match": self.match, "mode": self.mode, "pred": self.pred.to_dict(),
                 "gold": self.gold.to_dict()}
+
+
+def cell_text(value) -> str:
+    """One result value as text: NULL, a BLOB as its SQL literal (first 16 bytes), a float to 6 digits."""
+    if isinstance(value, (bytes, bytearray)):
+        return f"X'{bytes(value[:16]).hex().upper()}{'...' if len(value) > 16 else ''}'"
+    if isinstance(value, float):
+        return repr(round(value, 6))
+    return "NULL" if value is None else str(value)
+
+
+def result_text(result: Result, max_rows: int = 20, max_chars: int | None = None, aligned: bool = False) -> str:
+    """A Result as plain text: a header and rows (aligned columns and a row count for people, `a | b`
+    lines for a model's observation), or its error; at most `max_rows` rows and `max_chars` characters."""
+    if not result.ok:
+        text = f"Error ({result.error_type}): {result.error}"
+    elif not result.rows and not aligned:
+        text = " | ".join(map(str, result.columns)) + "\n(no rows)"
+    else:
+        header = [str(c) for c in result.columns]
+        rows = [[cell_text(v) for v in r] for r in result.rows[:max_rows]]
+        more = len(result.rows) - max_rows
+        if aligned:
+            widths = [max([len(c)] + [len(r[k]) for r in rows]) for k, c in enumerate(header)]
+            lines = [" | ".join(c.ljust(w) for c, w in zip(cells, widths)) for cells in [header, *rows]]
+            lines.insert(1, "-+-".join("-" * w for w in widths))
+            if more > 0 or result.truncated:
+                lines.append(f"... {more if more > 0 else 'more'} more row(s)")
+            lines.append(f"({len(result.rows)} row(s))")
+        else:
+            lines = [" | ".join(cells) for cells in [header, *rows]]
+            if result.truncated or more > 0:
+                lines.append(f"... (only the first {max_rows} rows are shown)")
+        text = "\n".join(lines)
+    if max_chars is not None and len(text) > max_chars:
+        text = text[:max_chars] + f"\n... (cut at {max_chars} characters)"
+    return text

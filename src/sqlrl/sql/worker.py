@@ -52,18 +52,24 @@ MAX_SQL_CHARS = 1_000_000
 # Leading whitespace, comments, semicolons and parentheses, then the first word.
 _LEAD = re.compile(r"(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?(?:\*/|\Z)|;|\()*", re.S)
 _WORD = re.compile(r"[A-Za-z_]+")
-# First words of statements that cannot be read-only. Anything else goes to SQLite, whose
-# parser reports garbage as a syntax error and whose authorizer still denies writes.
-_WRITE_WORDS = frozenset(
+# The one deny-list: `rewards.sqlcheck` classifies predictions with the same lists, so a reward and
+# the sandbox never disagree about what counts as an attempt to change or escape the database.
+#
+# First words of statements that cannot be read-only (the non-SQLite ones are hostile in intent:
+# a model that writes them is trying to change data, whatever the dialect).
+WRITE_WORDS = frozenset(
     "INSERT UPDATE DELETE REPLACE UPSERT CREATE DROP ALTER ATTACH DETACH VACUUM REINDEX ANALYZE "
-    "BEGIN COMMIT END ROLLBACK SAVEPOINT RELEASE".split())
+    "BEGIN COMMIT END ROLLBACK SAVEPOINT RELEASE LOAD INSTALL COPY TRUNCATE MERGE GRANT REVOKE".split())
 
-# PRAGMAs that only describe the schema; their argument is a table or index name.
-_READ_PRAGMAS = frozenset(
+# PRAGMAs that only describe the schema; every other PRAGMA is denied.
+READ_PRAGMAS = frozenset(
     "table_info table_xinfo table_list index_info index_xinfo index_list foreign_key_list "
     "collation_list function_list module_list pragma_list database_list".split())
+
+# SQL functions that reach outside the database file (the shell's file functions included).
+DENIED_FUNCTIONS = frozenset(("load_extension", "fts3_tokenizer", "readfile", "writefile", "edit"))
+
 _TABLE_PRAGMAS = ("table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list")
-_DENIED_FUNCTIONS = frozenset(("load_extension", "fts3_tokenizer"))
 _ALLOWED_ACTIONS = frozenset((sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE))
 
 
@@ -79,13 +85,13 @@ def _authorize(action, arg1, arg2, _db, _trigger):
     if action in _ALLOWED_ACTIONS:
         return sqlite3.SQLITE_OK
     if action == sqlite3.SQLITE_FUNCTION:
-        return sqlite3.SQLITE_DENY if arg2 and arg2.lower() in _DENIED_FUNCTIONS else sqlite3.SQLITE_OK
-    if action == sqlite3.SQLITE_PRAGMA and arg1 and arg1.lower() in _READ_PRAGMAS:
+        return sqlite3.SQLITE_DENY if arg2 and arg2.lower() in DENIED_FUNCTIONS else sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_PRAGMA and arg1 and arg1.lower() in READ_PRAGMAS:
         return sqlite3.SQLITE_OK
     return sqlite3.SQLITE_DENY
 
 
-def classify(message: str) -> str:
+def error_kind(message: str) -> str:
     """The error class of an SQLite (or sqlite3 module) error message."""
     m = message.lower()
     if "interrupted" in m:
@@ -116,9 +122,13 @@ def first_word(sql: str) -> str:
     return m.group(0).upper() if m else sql[start]  # e.g. '`' of a markdown fence: SQLite says why
 
 
-def _file_uri(path: str) -> str:
-    # Percent-encode the characters SQLite's URI parser treats specially.
-    quoted = path.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+def read_only_uri(path) -> str:
+    """The `file:` URI that opens `path` read-only (`sqlite3.connect(uri, uri=True)`).
+
+    SQLite's URI parser gives `%`, `?` and `#` a meaning, so they are percent-encoded: a database
+    whose path holds them still opens, read-only.
+    """
+    quoted = str(path).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
     return f"file:{quoted}?mode=ro"
 
 
@@ -150,7 +160,7 @@ class Executor:
         conn = None
         try:
             # timeout: wait at most 1 s for a lock held by a writer elsewhere, then fail.
-            conn = sqlite3.connect(_file_uri(path), uri=True, isolation_level=None, timeout=1.0,
+            conn = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None, timeout=1.0,
                                    check_same_thread=False, cached_statements=512)
             conn.execute("PRAGMA query_only = ON")
             conn.execute("PRAGMA temp_store = MEMORY")
@@ -163,7 +173,7 @@ class Executor:
         except sqlite3.DatabaseError as e:
             if conn is not None:
                 conn.close()
-            if classify(str(e)) != "bad_input":  # e.g. locked by a writer: a real SQLite error
+            if error_kind(str(e)) != "bad_input":  # e.g. locked by a writer: a real SQLite error
                 raise
             raise BadInput(f"cannot open {path} as an SQLite database: {e}") from None
         conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
@@ -192,7 +202,7 @@ class Executor:
             word = first_word(sql)
             if not word:
                 raise BadInput("empty SQL: no statement to run")
-            if word in _WRITE_WORDS:
+            if word in WRITE_WORDS:
                 raise Denied(f"only read-only queries are allowed (SELECT, WITH, VALUES, "
                              f"EXPLAIN, schema PRAGMAs); this statement starts with {word}")
             self._deadline[0] = time.monotonic() + timeout  # opening a connection counts too
@@ -230,7 +240,7 @@ class Executor:
                     time.perf_counter() - start, False, 0)
         except (sqlite3.Error, ValueError, OverflowError) as e:
             message = str(e)
-            kind = classify(message)
+            kind = error_kind(message)
             if kind == "timeout":
                 message = f"query exceeded the {timeout:g} s time limit (SQLite: {message})"
             return (False, [], [], message, kind, time.perf_counter() - start, False, 0)

@@ -56,7 +56,7 @@ class RewardCounters(_LogExtras):
     def extras(self, state) -> dict:
         from sqlrl import rewards
 
-        return {f"rewards/{k}": v for k, v in rewards.stats().items()} if hasattr(rewards, "stats") else {}
+        return {f"rewards/{k}": v for k, v in rewards.stats().items()}
 
 
 def install(trainer, cfg: RunConfig, tokenizer) -> None:

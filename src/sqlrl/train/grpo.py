@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlrl import config as cfgmod
 from sqlrl.config import RunConfig
+from sqlrl.jsonl import write_jsonl
 from sqlrl.train.common import (
     check_before_loading,
     is_main_process,
@@ -34,7 +35,8 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
     out = check_before_loading(cfg, resume)
     template = get_template(cfg.data.template)
     funcs, weights = build_rewards(preset=cfg.reward.preset, weights=cfg.reward.weights, template=cfg.data.template,
-                                   mode=cfg.reward.mode, timeout=cfg.reward.timeout, params=cfg.reward.params)
+                                   mode=cfg.reward.mode, timeout=cfg.reward.timeout, params=cfg.reward.params,
+                                   extra=cfg.reward.extra)
     extra = trainer_kwargs(cfg, reward_funcs=funcs)  # multi-turn environment: rollout_func and wrapped rewards
     args_dict = training_defaults(cfg)
     args_dict.setdefault("reward_weights", weights)
@@ -75,9 +77,7 @@ def _record_data_order(trainer, inputs) -> None:
     if trainer.model.training:
         ids = list(dict.fromkeys(str(x.get("id")) for x in inputs))  # each prompt repeats per completion
         path = Path(trainer.args.output_dir) / "data_order" / f"rank-{trainer.accelerator.process_index}.jsonl"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a") as f:
-            f.write(json.dumps({"step": trainer.state.global_step, "ids": ids}) + "\n")
+        write_jsonl(path, [{"step": trainer.state.global_step, "ids": ids}], append=True)
 
 
 def check_group_size(args: dict, processes: int = 1) -> None:

@@ -14,23 +14,7 @@ skipped for the whole run (as DAPO would skip them at the start).
 
 from __future__ import annotations
 
-import math
-
 from sqlrl.errors import UserError
-
-
-def group_rewards(funcs, weights, completions: list[str], columns: dict) -> list[float]:
-    """Weighted sum of reward functions per completion, as TRL sums them (None is skipped)."""
-    n = len(completions)
-    totals = [0.0] * n
-    seen = [False] * n
-    for fn, w in zip(funcs, weights):
-        values = fn(prompts=[None] * n, completions=completions, **columns)
-        for i, v in enumerate(values):
-            if v is not None and not math.isnan(v):
-                totals[i] += w * v
-                seen[i] = True
-    return [t if s else math.nan for t, s in zip(totals, seen)]
 
 
 def drop_uniform_prompts(ds, model, tokenizer, funcs, weights, template, *, samples: int, temperature: float = 1.0,
@@ -45,6 +29,7 @@ def drop_uniform_prompts(ds, model, tokenizer, funcs, weights, template, *, samp
 
     from sqlrl.eval.generate import generate
     from sqlrl.prompts import render_prompt
+    from sqlrl.rewards import score_completions
 
     if samples < 2:
         raise UserError(f"data.prefilter_samples={samples}: comparing rewards needs at least 2 samples per prompt (0: off).")
@@ -61,7 +46,7 @@ def drop_uniform_prompts(ds, model, tokenizer, funcs, weights, template, *, samp
             keep.append(i)
             continue
         columns = {k: [v] * len(outs) for k, v in row.items() if k not in skip}
-        rewards = [r for r in group_rewards(funcs, weights, outs, columns) if not math.isnan(r)]
+        rewards, _ = score_completions(funcs, weights, outs, columns)
         if len(rewards) >= 2 and max(rewards) - min(rewards) > 1e-9:
             keep.append(i)
         else:
