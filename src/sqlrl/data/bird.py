@@ -1,6 +1,8 @@
 """BIRD (Li et al., 2023): `{dev,train}.json` with evidence and difficulty,
 `{split}_databases/<db>/<db>.sqlite`, and optional `database_description/*.csv` per DB,
-whose column descriptions become schema comments in the omnisql format."""
+whose column descriptions become schema comments in the omnisql format. `sqlrl data pull
+bird` installs each split in its own folder (`dev/dev.json`, ...); Mini-Dev's SQLite file
+becomes `minidev/minidev.json` over `minidev/minidev_databases/`."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from pathlib import Path
 
 from sqlrl.data.records import InvalidItem, Skipped, get_text, iter_json_array, require_file
 
-SPLITS = ("dev", "train")
+SPLITS = ("dev", "train", "minidev")
 
 
 def _split_file(data_dir: Path, split: str) -> Path:
