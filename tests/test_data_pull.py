@@ -30,11 +30,10 @@ from sqlrl.data.manifest import SOURCES
 from sqlrl.data.pull import pull, split_create_context
 from sqlrl.errors import UserError
 
-
 # ----- a local file server -----------------------------------------------------------------------
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):
         srv = self.server
         rng = self.headers.get("Range")
         srv.requests.append((self.path, rng))
@@ -145,7 +144,8 @@ def bird_dev_zip() -> bytes:
     items = [{"question_id": i, "db_id": "band", "question": "How many?", "evidence": "",
               "SQL": "SELECT count(*) FROM singer", "difficulty": "simple"} for i in range(4)]
     return _zip({"dev_20240627/dev.json": json.dumps(items), "dev_20240627/dev_tables.json": "[]",
-                 "dev_20240627/dev.sql": "SELECT count(*) FROM singer\tband\n", "dev_20240627/dev_databases.zip": inner})
+                 "dev_20240627/dev.sql": "SELECT count(*) FROM singer\tband\n",
+                 "dev_20240627/dev_databases.zip": inner})
 
 
 def bird_minidev_zip() -> bytes:
@@ -158,7 +158,8 @@ def bird_minidev_zip() -> bytes:
 def kaggle_zip() -> bytes:
     """kaggle-dbqa-20210726.zip: kaggle-dbqa/ with examples/, databases/ and KaggleDBQA_tables.json."""
     db = "StudentMathScore"
-    return _zip({f"kaggle-dbqa/examples/{db}.json": _items(3, db), f"kaggle-dbqa/examples/{db}_test.json": _items(2, db),
+    return _zip({f"kaggle-dbqa/examples/{db}.json": _items(3, db),
+                 f"kaggle-dbqa/examples/{db}_test.json": _items(2, db),
                  f"kaggle-dbqa/examples/{db}_fewshot.json": _items(1, db),
                  f"kaggle-dbqa/databases/{db}/{db}.sqlite": _sqlite([("Ed", 9)]),
                  "kaggle-dbqa/KaggleDBQA_tables.json": "[]"})
@@ -267,6 +268,8 @@ def test_a_second_pull_is_a_no_op_and_force_reinstalls(server, root, capsys):
     assert main(["data", "pull", "spider", "--url", url, "--quiet"]) == 0
     assert main(["data", "pull", "spider", "--url", url, "--quiet"]) == 0
     assert "already installed" in capsys.readouterr().err and len(server.requests) == 1
+    assert main(["data", "pull", "spider", "spider"]) == 0  # several names (as the test skip line suggests)
+    assert capsys.readouterr().err.count("already installed") == 2 and len(server.requests) == 1
     serve(server, "/spider_data.zip", spider_zip(_sqlite([("Zed", 1)])))
     assert main(["data", "pull", "spider", "--url", url, "--quiet", "--force"]) == 0
     assert len(server.requests) == 2 and leftovers(root) == []
@@ -320,6 +323,8 @@ def test_unknown_name_suggests_close_ones(capsys):
     assert "unknown dataset 'spyder' (did you mean spider?)" in capsys.readouterr().err
     assert main(["data", "pull", "bird", "--part", "tests"]) == 2
     assert "bird has parts dev, minidev, train, not 'tests'" in capsys.readouterr().err
+    assert main(["data", "pull", "demo"]) == 2
+    assert "ships with sqlrl" in capsys.readouterr().err
 
 
 def test_unwritable_data_root(tmp_path, monkeypatch, capsys):
@@ -351,14 +356,14 @@ def test_an_unreachable_host_says_how_to_install_by_hand(root, capsys):
     err = capsys.readouterr().err
     assert f"cannot reach {url}" in err
     assert "https://drive.google.com/file/d/1403EGqzIDoHMdQF4c9Bkyl7dZLZ5Wt6J/view" in err
-    assert "--from spider_data.zip" in err and not (root / "spider").exists()
+    assert "--from spider_data.zip" in err and not (root / "spider").exists() and leftovers(root) == []
 
 
 def test_a_web_page_instead_of_the_archive_is_refused(server, root, capsys):
     url = serve(server, "/uc", b"<html>Google Drive - quota exceeded</html>", "text/html; charset=utf-8")
     assert main(["data", "pull", "spider", "--url", url, "--quiet"]) == 2
     assert "sent a web page, not the file" in capsys.readouterr().err
-    assert not (root / "spider").exists()
+    assert not (root / "spider").exists() and leftovers(root) == []
 
 
 def test_unsafe_paths_in_an_archive_are_refused(root, tmp_path, capsys):
@@ -374,6 +379,8 @@ def test_bird_dev_with_nested_databases_and_minidev(server, root):
     dev = load_dataset("bird", "dev", schema_format="omnisql")
     assert len(dev) == 4 and "age in years" in dev[0]["schema"]  # database_description came along
     assert not (root / "bird/dev/dev_databases.zip").exists() and not (root / "bird/dev/__MACOSX").exists()
+    with pytest.raises(UserError, match="sqlrl data pull bird --part train"):
+        load_dataset("bird", "train")
     pull("bird", ["minidev"], url=serve(server, "/minidev.zip", bird_minidev_zip()), progress=False,
          say=lambda m: None)
     mini = load_dataset("bird", "minidev")

@@ -19,7 +19,8 @@ def _split_file(data_dir: Path, split: str) -> Path:
     for cand in (data_dir / f"{split}.json", data_dir / split / f"{split}.json"):
         if cand.is_file():
             return cand
-    return require_file(data_dir / f"{split}.json", f"BIRD {split} file")
+    return require_file(data_dir / f"{split}.json",
+                        f"BIRD {split} file (`sqlrl data pull bird --part {split}` installs it)")
 
 
 def db_path_for(split_file: Path, split: str, db_id: str) -> Path:

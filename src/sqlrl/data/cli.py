@@ -169,8 +169,11 @@ def cmd_pull(args) -> int:
     from sqlrl.data.pull import pull
 
     parts = list(args.part or []) + (["test_suite"] if args.test_suite else [])
-    pull(args.dataset, parts, url=args.url, archive=args.from_archive, verify=not args.no_verify,
-         force=args.force, progress=not args.quiet, say=lambda m: print(m, file=sys.stderr))
+    if len(args.dataset) > 1 and (parts or args.url or args.from_archive):
+        raise UserError("--part, --test-suite, --url and --from apply to one dataset: pull them one at a time.")
+    for name in args.dataset:
+        pull(name, parts, url=args.url, archive=args.from_archive, verify=not args.no_verify,
+             force=args.force, progress=not args.quiet, say=lambda m: print(m, file=sys.stderr))
     return 0
 
 
@@ -232,7 +235,8 @@ def add_data_parser(subparsers, name: str = "data", help: str = "inspect, check 
                                     "check it and install it into <data root>/<name> ($SQLRL_DATA_DIR, else "
                                     "$SQLRL_HOME/data) in one rename: a dataset folder is complete or absent. "
                                     "See docs/data.md, 'Getting the data'.")
-    pl.add_argument("dataset", help="spider, bird, kaggledbqa or sql_create_context")
+    pl.add_argument("dataset", nargs="+", help="spider, bird, kaggledbqa or sql_create_context (several: one "
+                                               "after the other)")
     pl.add_argument("--part", action="append", metavar="PART",
                     help="install this part instead of the default ones (repeatable): spider main|test_suite, "
                          "bird dev|minidev|train (default: dev)")

@@ -13,7 +13,6 @@ import errno
 import http.client
 import os
 import re
-import socket
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
@@ -29,18 +28,17 @@ class _Interrupted(Exception):
 
 
 @contextmanager
-def progress_bar(label: str, total: int | None, enabled: bool = True, done: int = 0, unit: str = "bytes"):
+def progress_bar(label: str, total: int | None, enabled: bool = True, done: int = 0):
     """A rich progress bar on stderr (bytes, speed, time left); yields `advance(n)`."""
     if not enabled:
         yield lambda n: None
         return
     from rich.console import Console
-    from rich.progress import (BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn,
-                               TimeRemainingColumn, TransferSpeedColumn)
+    from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
+                               TransferSpeedColumn)
 
-    columns = ([DownloadColumn(), TransferSpeedColumn()] if unit == "bytes" else [MofNCompleteColumn()])
-    with Progress(TextColumn("{task.description}"), BarColumn(), *columns, TimeRemainingColumn(),
-                  console=Console(stderr=True)) as bar:
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                  TimeRemainingColumn(), console=Console(stderr=True)) as bar:
         task = bar.add_task(label, total=total, completed=done)
         yield lambda n: bar.advance(task, n)
 
@@ -49,7 +47,6 @@ def download(url: str, dest: Path, *, hint: str = "", attempts: int = 3, timeout
              progress: bool = True) -> Path:
     """Fetch `url` into `dest`, resuming `<dest>.part` if an earlier attempt left one."""
     part = dest.with_name(dest.name + ".part")
-    dest.parent.mkdir(parents=True, exist_ok=True)
     last = ""
     for _ in range(attempts):
         try:
@@ -97,11 +94,12 @@ def _fetch(url: str, part: Path, timeout: float, progress: bool, hint: str) -> N
         else:  # 200: the whole file (a server that ignores Range, or a fresh start)
             have, total, mode = 0, length, "wb"
         try:
+            part.parent.mkdir(parents=True, exist_ok=True)
             with open(part, mode) as f, progress_bar(part.name[:-5], total, progress, have) as advance:
                 while True:
                     try:
                         chunk = resp.read(CHUNK)
-                    except (http.client.IncompleteRead, ConnectionError, socket.timeout, TimeoutError) as e:
+                    except (http.client.IncompleteRead, ConnectionError, TimeoutError) as e:
                         raise _Interrupted(f"connection lost: {e!r}") from None
                     if not chunk:
                         break

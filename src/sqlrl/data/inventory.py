@@ -64,7 +64,8 @@ COUNTERS = {"spider": _spider, "bird": _bird, "kaggledbqa": _kaggledbqa, "sql_cr
 def inventory(root: Path | None = None) -> list[dict]:
     """One entry per dataset: name, path, status (bundled / present / absent), split counts, parts installed."""
     from sqlrl.data import DATASETS
-    from sqlrl.data.demo import SPLITS as DEMO_SPLITS, demo_questions
+    from sqlrl.data.demo import SPLITS as DEMO_SPLITS
+    from sqlrl.data.demo import demo_questions
     from sqlrl.data.pull import is_installed
 
     root = Path(root) if root else data_root()

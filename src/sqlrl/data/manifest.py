@@ -22,7 +22,7 @@ class Part:
 
     name: str
     url: str
-    filename: str  # the name it is saved under while downloading
+    filename: str  # the file's name as published (downloads go to .downloads/<dataset>-<filename>)
     approx_size: str  # as the publisher states it, or "" when unknown
     sha256: str | None  # None: the publisher gives no checksum; the archive's is printed instead
     target: str = ""  # folder under <data root>/<dataset> it becomes ("": the dataset folder itself)
@@ -74,7 +74,7 @@ SOURCES: dict[str, Source] = {
             ),
             Part(
                 name="test_suite", url=_gdrive("1mkCx2GOFIqNesD4y8TDAO1yX1QZORP5w"),
-                filename="spider_test_suite.zip", approx_size="1.27 GB", sha256=None,
+                filename="testsuitedatabases.zip", approx_size="1.27 GB", sha256=None,
                 target="database", require=("*/*.sqlite",), merge=True, default=False,
                 manual="https://drive.google.com/file/d/1mkCx2GOFIqNesD4y8TDAO1yX1QZORP5w/view "
                        "(linked from https://github.com/taoyds/test-suite-sql-eval)",
@@ -89,12 +89,12 @@ SOURCES: dict[str, Source] = {
         counts={"dev.json": 1534, "train.json": 9428, "mini_dev_sqlite.json": 500},
         parts=(
             Part(
-                name="dev", url=f"{_BIRD}/dev.zip", filename="bird_dev.zip", approx_size="", sha256=None,
+                name="dev", url=f"{_BIRD}/dev.zip", filename="dev.zip", approx_size="", sha256=None,
                 target="dev", unpack=("dev_databases.zip",), require=("dev.json", "dev_databases/*/*.sqlite"),
                 description="dev_20240627/: dev.json, dev_tables.json and dev_databases.zip (unpacked)",
             ),
             Part(
-                name="minidev", url=f"{_BIRD}/minidev.zip", filename="bird_minidev.zip", approx_size="",
+                name="minidev", url=f"{_BIRD}/minidev.zip", filename="minidev.zip", approx_size="",
                 sha256=None, target="minidev", default=False, unpack=("dev_databases.zip",),
                 require=("mini_dev_sqlite.json", "dev_databases/*/*.sqlite"),
                 # the loader reads <split>.json and <split>_databases/: name them for the split `minidev`
@@ -102,7 +102,7 @@ SOURCES: dict[str, Source] = {
                 description="minidev/MINIDEV/: 500 dev questions (SQLite version) over the dev databases",
             ),
             Part(
-                name="train", url=f"{_BIRD}/train.zip", filename="bird_train.zip", approx_size="", sha256=None,
+                name="train", url=f"{_BIRD}/train.zip", filename="train.zip", approx_size="", sha256=None,
                 target="train", default=False, unpack=("train_databases.zip",),
                 require=("train.json", "train_databases/*/*.sqlite"),
                 description="train/: train.json, train_tables.json and train_databases.zip (unpacked)",

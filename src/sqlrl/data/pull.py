@@ -28,8 +28,8 @@ import tarfile
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
 
 from sqlrl.data.download import CHUNK, download, progress_bar
 from sqlrl.data.manifest import SOURCES, Part, Source
@@ -138,11 +138,11 @@ def _install_part(source: Source, part: Part, root: Path, *, url, archive, verif
     else:
         say(f"downloading {source.name} ({part.name}) from {url or part.url}"
             + (f" ({part.approx_size})" if part.approx_size and not url else ""))
-        file = download(url or part.url, root / ".downloads" / part.filename, hint=hint, progress=progress)
+        file = download(url or part.url, root / ".downloads" / f"{source.name}-{part.filename}", hint=hint, progress=progress)
     digest = _check_sha256(file, part, verify, downloaded, say) if file is not None else None
-    staging = Path(tempfile.mkdtemp(prefix=f".pull-{source.name}-", dir=root))
-    target = target_dir(root, source, part)
+    target, staging = target_dir(root, source, part), None
     try:
+        staging = Path(tempfile.mkdtemp(prefix=f".pull-{source.name}-", dir=root))
         if part.hub:
             rows = _hub_rows(part, hint) if file is None else _json_rows(file)
             content = staging / "content"
@@ -150,7 +150,8 @@ def _install_part(source: Source, part: Part, root: Path, *, url, archive, verif
         else:
             content = _unpack(file, staging / "x", part, progress, downloaded)
         record = {"dataset": source.name, "part": part.name,
-                  "from": str(file) if not downloaded else (url or part.hub or part.url), "sha256": digest, "sha256_checked": bool(part.sha256 and verify),
+                  "from": str(file) if not downloaded else (url or part.hub or part.url),
+                  "sha256": digest, "sha256_checked": bool(part.sha256 and verify),
                   "installed": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
         new = _merge_into(target, content, staging / "merged", say) if part.merge else content
         (new / marker_name(part)).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
@@ -164,7 +165,8 @@ def _install_part(source: Source, part: Part, root: Path, *, url, archive, verif
                         f"{' (' + e.filename + ')' if getattr(e, 'filename', None) else ''}. Nothing was "
                         "installed.") from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     if downloaded and file is not None:
         _discard(file)  # installed: the archive is only a second copy
     say(f"installed {source.name} ({part.name}) at {target} (license: {source.license})"
