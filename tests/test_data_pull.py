@@ -93,16 +93,13 @@ def root(tmp_path, monkeypatch):
 # ----- archives in the official layouts -------------------------------------------------------------
 
 def _sqlite(rows: list[tuple[str, int]]) -> bytes:
-    """A real SQLite database file with one table `singer(name, age)`."""
-    path = Path(os.environ.get("TMPDIR", "/tmp")) / f"sqlrl-pull-test-{os.getpid()}-{threading.get_ident()}.sqlite"
-    path.unlink(missing_ok=True)
-    con = sqlite3.connect(path)
+    """The bytes of a real SQLite database with one table `singer(name, age)`."""
+    con = sqlite3.connect(":memory:")
     con.execute("CREATE TABLE singer (name TEXT, age INTEGER)")
     con.executemany("INSERT INTO singer VALUES (?, ?)", rows)
     con.commit()
+    data = con.serialize()
     con.close()
-    data = path.read_bytes()
-    path.unlink()
     return data
 
 

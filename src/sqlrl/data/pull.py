@@ -8,7 +8,8 @@ Steps for each part of a dataset (see `sqlrl.data.manifest`):
    re-packed mirror); without one, the archive's own SHA-256 is printed so it can be recorded;
 3. extraction into a temporary folder inside the data root (same file system), nested
    archives unpacked, the expected paths checked, files renamed into our layout;
-4. one `os.rename` onto `<data root>/<name>[/<part folder>]`.
+4. one `os.rename` onto `<data root>/<name>[/<part folder>]` (with `force`, the old folder is
+   first renamed aside, then deleted).
 
 So a dataset folder is either complete or absent: a corrupt archive, a wrong layout or a full
 disk leave nothing behind but the temporary folder, which is removed. A part that is already
