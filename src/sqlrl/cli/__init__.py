@@ -18,7 +18,7 @@ COMMANDS = [
     ("eval", "sqlrl.cli.eval", "execution accuracy of a model or a predictions file"),
     ("infer", "sqlrl.cli.eval", "answer questions with a model"),
     ("export", "sqlrl.cli.train", "merge a LoRA checkpoint into a full model"),
-    ("data", "sqlrl.cli.data", "inspect, check and preview datasets"),
+    ("data", "sqlrl.cli.data", "get, list, inspect, check and preview datasets"),
     ("sql", "sqlrl.cli.sql", "run and compare SQL in the sandbox"),
     ("models", "sqlrl.cli.models", "pull and list cached models"),
     ("config", "sqlrl.cli.config", "show a resolved recipe"),

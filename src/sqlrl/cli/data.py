@@ -163,6 +163,29 @@ def cmd_preview(args) -> int:
     return 0
 
 
+def cmd_pull(args) -> int:
+    """Download (or take --from), check and install a benchmark dataset under the data root."""
+    from sqlrl.data.pull import pull
+
+    parts = list(args.part or []) + (["test_suite"] if args.test_suite else [])
+    if len(args.dataset) > 1 and (parts or args.url or args.from_archive):
+        raise UserError("--part, --test-suite, --url and --from apply to one dataset: pull them one at a time.")
+    for name in args.dataset:
+        pull(name, parts, url=args.url, archive=args.from_archive, verify=not args.no_verify,
+             force=args.force, progress=not args.quiet, say=lambda m: print(m, file=sys.stderr))
+    return 0
+
+
+def cmd_list(args) -> int:
+    """Every dataset, where it is, whether it is installed, and its questions per split."""
+    from sqlrl.data.inventory import format_inventory, inventory
+    from sqlrl.paths import data_root
+
+    entries = inventory()
+    print(json.dumps(entries, indent=1) if args.json else format_inventory(entries, data_root()))
+    return 0
+
+
 def add_data_parser(subparsers, name: str = "data", help: str = "inspect, check and preview datasets"):
     """Register `sqlrl data` and its subcommands."""
     p = subparsers.add_parser(name, help=help, description="Inspect, check and preview text-to-SQL datasets.")
@@ -205,4 +228,32 @@ def add_data_parser(subparsers, name: str = "data", help: str = "inspect, check 
     v.add_argument("--template", default="plain", help="prompt template (default: %(default)s)")
     v.add_argument("--tokenizer", default="none", help="'none' prints the messages; 'default' applies the chat template")
     v.set_defaults(func=cmd_preview)
+
+    pl = sub.add_parser("pull", help="download and install a benchmark dataset into the data root",
+                        description="Download a benchmark dataset (spider, bird, kaggledbqa, sql_create_context), "
+                                    "check it and install it into <data root>/<name> ($SQLRL_DATA_DIR, else "
+                                    "$SQLRL_HOME/data) in one rename: a dataset folder is complete or absent. "
+                                    "See docs/data.md, 'Getting the data'.")
+    pl.add_argument("dataset", nargs="+", help="spider, bird, kaggledbqa or sql_create_context (several: one "
+                                               "after the other)")
+    pl.add_argument("--part", action="append", metavar="PART",
+                    help="install this part instead of the default ones (repeatable): spider main|test_suite, "
+                         "bird dev|minidev|train (default: dev)")
+    pl.add_argument("--test-suite", action="store_true",
+                    help="spider: also add test-suite-sql-eval's databases (~1.27 GB) beside each database")
+    pl.add_argument("--from", dest="from_archive", metavar="ARCHIVE",
+                    help="install this archive (downloaded by hand) instead of downloading")
+    pl.add_argument("--url", help="download from this address instead (a mirror)")
+    pl.add_argument("--no-verify", action="store_true",
+                    help="accept an archive whose SHA-256 differs from the manifest's (a re-packed mirror); "
+                         "its layout is still checked")
+    pl.add_argument("--force", action="store_true", help="reinstall even if the dataset is already installed")
+    pl.add_argument("--quiet", action="store_true", help="no progress bars")
+    pl.set_defaults(func=cmd_pull)
+
+    ls = sub.add_parser("list", help="every dataset: where it is, installed or not, questions per split",
+                        description="List every dataset (demo included): its folder, whether it is installed, "
+                                    "and its questions per split (the length of each split's JSON file).")
+    ls.add_argument("--json", action="store_true", help="print the listing as JSON")
+    ls.set_defaults(func=cmd_list)
     return p

@@ -34,7 +34,7 @@ class DatasetSpec:
 DATASETS: dict[str, DatasetSpec] = {
     "demo": DatasetSpec("sqlrl.data.demo", ("train", "test"), False),
     "spider": DatasetSpec("sqlrl.data.spider", ("train", "dev", "fit", "val"), True),
-    "bird": DatasetSpec("sqlrl.data.bird", ("dev", "train"), True),
+    "bird": DatasetSpec("sqlrl.data.bird", ("dev", "train", "minidev"), True),
     "sql_create_context": DatasetSpec("sqlrl.data.create_context", ("train", "val"), True),
     "kaggledbqa": DatasetSpec("sqlrl.data.kaggledbqa", ("test", "fewshot", "all"), True),
     "jsonl": DatasetSpec("sqlrl.data.jsonl", (), False),  # the split is the file path

@@ -1,6 +1,8 @@
 """BIRD (Li et al., 2023): `{dev,train}.json` with evidence and difficulty,
 `{split}_databases/<db>/<db>.sqlite`, and optional `database_description/*.csv` per DB,
-whose column descriptions become schema comments in the omnisql format."""
+whose column descriptions become schema comments in the omnisql format. `sqlrl data pull
+bird` installs each split in its own folder (`dev/dev.json`, ...); Mini-Dev's SQLite file
+becomes `minidev/minidev.json` over `minidev/minidev_databases/`."""
 
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ def _split_file(data_dir: Path, split: str) -> Path:
     for cand in (data_dir / f"{split}.json", data_dir / split / f"{split}.json"):
         if cand.is_file():
             return cand
-    return require_file(data_dir / f"{split}.json", f"BIRD {split} file")
+    return require_file(data_dir / f"{split}.json",
+                        f"BIRD {split} file (`sqlrl data pull bird --part {split}` installs it)")
 
 
 def db_path_for(split_file: Path, split: str, db_id: str) -> Path:

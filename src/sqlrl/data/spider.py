@@ -1,4 +1,7 @@
-"""Spider (Yu et al., 2018): `{train,dev}.json`, `tables.json`, `database/<db>/<db>.sqlite`."""
+"""Spider (Yu et al., 2018): `{train,dev}.json`, `tables.json`, `database/<db>/<db>.sqlite`.
+
+The official release names the train file `train_spider.json`; it is read when `train.json` is absent.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +30,10 @@ def load(split: str, data_dir: Path, skipped: Skipped, skip_invalid: bool = Fals
     `fit` and `val` divide `train` by database (see `val_dbs`); their ids are train's.
     """
     file_split = "train" if split in ("fit", "val") else split
-    path = require_file(data_dir / f"{file_split}.json", f"Spider {file_split} file")
+    path = data_dir / f"{file_split}.json"
+    if file_split == "train" and not path.is_file() and (data_dir / "train_spider.json").is_file():
+        path = data_dir / "train_spider.json"
+    path = require_file(path, f"Spider {file_split} file")
     items = list(iter_json_array(path))
     keep = None  # databases of a fit / val split; None: every item
     if split != file_split:
