@@ -8,8 +8,9 @@ them: the rest run on a fresh clone, on the bundled demo databases (`demo_dbs`),
 data in Spider's file layout (`mini_spider`), a generated large database (`large_db`) and a
 tiny random model (`tiny_model_dir`).
 
-Whatever the tests build (demo databases, context schemas) goes to a temporary `$SQLRL_HOME`
-that shares only the model cache with the real one; the data root stays where it was.
+Whatever the tests build (demo databases, context schemas, matplotlib's font cache) goes to a
+temporary `$SQLRL_HOME` that shares only the model cache with the real one; the data root stays
+where it was.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ def _isolated_sqlrl_home(tmp_path_factory):
     patch = pytest.MonkeyPatch()
     patch.setenv("SQLRL_HOME", str(home))
     patch.setenv("SQLRL_DATA_DIR", str(real_data))
+    patch.setenv("MPLCONFIGDIR", str(home / "matplotlib"))  # eval reports draw charts
     yield home
     patch.undo()
 
