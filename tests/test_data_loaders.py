@@ -8,10 +8,10 @@ import sqlite3
 
 import pytest
 
+from conftest import dataset_dir, sqlite_value
 from sqlrl.data import load_dataset, load_examples
 from sqlrl.data.records import InvalidItem
 from sqlrl.errors import UserError
-from conftest import dataset_dir, sqlite_value
 
 COLUMNS = {"id", "db_id", "db_path", "question", "gold_sql", "evidence", "difficulty", "schema"}
 
@@ -122,7 +122,8 @@ def test_broken_json_file_names_line(tmp_path, mini_spider):
     d = tmp_path / "spider"
     d.mkdir()
     (d / "database").symlink_to(mini_spider / "database")
-    (d / "dev.json").write_text('[\n {"db_id": "bookshop", "question": "q", "query": "SELECT 1"},\n {"db_id": oops}\n]')
+    (d / "dev.json").write_text('[\n {"db_id": "bookshop", "question": "q", "query": "SELECT 1"},\n'
+                                ' {"db_id": oops}\n]')
     with pytest.raises(InvalidItem, match=r"dev.json, line 3: malformed JSON"):
         load_examples("spider", "dev", d)
 

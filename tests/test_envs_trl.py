@@ -124,8 +124,8 @@ def test_sqlrl_train_recipe_skyrl_multiturn_logs_turns_and_database_use(tiny_mod
 
     out = tmp_path / "run"
     assert main(["train", "--recipe", "skyrl_multiturn", "--output-dir", str(out), "--max-steps", "1",
-                 f"data.data_dir={mini_spider}",
-                 f"model.name={tiny_model_dir}", "data.limit=2", "env.max_turns=2", "training.max_completion_length=24",
+                 f"data.data_dir={mini_spider}", f"model.name={tiny_model_dir}", "data.limit=2", "env.max_turns=2",
+                 "training.max_completion_length=24",
                  "training.report_to=[]", "training.save_steps=10"]) == 0
     log = json.loads((out / "trainer_state.json").read_text())["log_history"]
     rec = next(r for r in log if "env/turns" in r)
