@@ -3,8 +3,9 @@
 Data only; `tests/test_reliability_hostile.py` checks every promise for every entry, and
 `tests/test_reliability_load.py` mixes them into concurrent traffic.
 
-Each entry is (category, sql, allowed outcomes). The SQL runs against a writable copy of
-Spider's flight_4 (routes: 67,240 rows, airports: 7,184, airlines: 6,162); `{dir}` is
+Each entry is (category, sql, allowed outcomes). The SQL runs against a writable copy of a
+database shaped and sized like Spider's flight_4 (the `large_db` fixture: routes 67,240 rows,
+airports 7,184, airlines 6,162); `{dir}` is
 replaced by that copy's folder, so a statement that managed to create a file would leave
 it where the test looks. An outcome is an `error_type` (docs/sql.md), "ok" (a result under
 the caps) or "truncated" (an `ok` result cut at `max_rows`). The limits the corpus assumes

@@ -48,7 +48,7 @@ def test_check_reports_and_filters(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_stats_on_spider_train_reproduces_the_512_token_share(capsys, spider_dir):
-    # FACTS.md: with stored CREATE TABLE schemas, 44 % of Spider train prompts exceed 512 tokens
+    # A published figure: with stored CREATE TABLE schemas, 44 % of Spider train prompts exceed 512 tokens
     # (its own prompt wording). The schema alone and our plain prompt bracket that figure.
     assert main(["data", "stats", "spider", "--split", "train", "--data-dir", str(spider_dir),
                  "--schema-format", "ddl", "--json"]) == 0

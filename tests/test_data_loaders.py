@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from conftest import dataset_dir
+from conftest import dataset_dir, sqlite_value
 from sqlrl.data import load_dataset, load_examples
 from sqlrl.data.records import InvalidItem
 from sqlrl.errors import UserError
@@ -35,13 +35,17 @@ def test_counts_match_readme(name, split, count):
     assert len(rows) == count and not skipped
 
 
-def test_dataset_rows_have_the_promised_columns(spider_dir):
-    ds = load_dataset("spider", "dev", data_dir=spider_dir, limit=5)
+def test_dataset_rows_have_the_promised_columns(mini_spider):
+    ds = load_dataset("spider", "dev", data_dir=mini_spider, limit=5)
     assert COLUMNS <= set(ds.column_names)
     row = ds[0]
-    assert row["db_path"].endswith("concert_singer.sqlite") and row["db_path"].startswith("/")
+    db_id = json.loads((mini_spider / "dev.json").read_text())[0]["db_id"]
+    assert row["db_id"] == db_id and row["db_path"] == str(mini_spider / "database" / db_id / f"{db_id}.sqlite")
+    assert row["db_path"].startswith("/")
     assert row["difficulty"] in {"easy", "medium", "hard", "extra"}
-    assert row["schema"].startswith("stadium(") and row["evidence"] == ""
+    first_table = sqlite_value(row["db_path"], "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                               "ORDER BY rowid LIMIT 1")
+    assert row["schema"].startswith(f"{first_table}(") and row["evidence"] == ""
 
 
 def test_create_context_uses_real_db_or_builds_one(create_context_dir, tmp_path, monkeypatch):
@@ -87,21 +91,22 @@ def test_bird_layout(tmp_path):
     assert "price REAL, -- price in euros, example: [1.5, 12.0]" in ds[0]["schema"]
 
 
-def test_jsonl_format(tmp_path, spider_dir):
-    db = spider_dir / "database" / "concert_singer" / "concert_singer.sqlite"
+def test_jsonl_format(tmp_path, mini_spider):
+    db = mini_spider / "database" / "bookshop" / "bookshop.sqlite"
     f = tmp_path / "mine.jsonl"
     f.write_text(
-        json.dumps({"question": "How many singers?", "sql": "SELECT count(*) FROM singer", "db_path": str(db)})
+        json.dumps({"question": "How many authors?", "sql": "SELECT count(*) FROM authors", "db_path": str(db)})
         + "\n\n"
-        + json.dumps({"question": "Stadium names?", "sql": "SELECT name FROM stadium",
-                      "db_id": "concert_singer", "evidence": "hint"}) + "\n")
-    ds = load_dataset("jsonl", str(f), db_dir=spider_dir / "database")
-    assert len(ds) == 2 and ds[1]["evidence"] == "hint" and ds[1]["db_id"] == "concert_singer"
+        + json.dumps({"question": "Book titles?", "sql": "SELECT title FROM books",
+                      "db_id": "bookshop", "evidence": "hint"}) + "\n")
+    ds = load_dataset("jsonl", str(f), db_dir=mini_spider / "database")
+    assert len(ds) == 2 and ds[1]["evidence"] == "hint" and ds[1]["db_id"] == "bookshop"
+    assert ds[1]["db_path"] == str(db)
     assert ds[0]["id"] == "mine-1" and ds[0]["difficulty"] == "easy"
 
 
-def test_malformed_jsonl_line_names_file_and_line(tmp_path, spider_dir):
-    db = spider_dir / "database" / "concert_singer" / "concert_singer.sqlite"
+def test_malformed_jsonl_line_names_file_and_line(tmp_path, bookshop_db):
+    db = bookshop_db
     good = json.dumps({"question": "q", "sql": "SELECT 1", "db_path": str(db)})
     f = tmp_path / "bad.jsonl"
     f.write_text(good + "\n{not json\n" + json.dumps({"question": "q", "db_path": str(db)}) + "\n" + good + "\n")
@@ -113,22 +118,23 @@ def test_malformed_jsonl_line_names_file_and_line(tmp_path, spider_dir):
     assert [(s.line, s.field) for s in skipped.items] == [(2, None), (3, "sql")]
 
 
-def test_broken_json_file_names_line(tmp_path, spider_dir):
+def test_broken_json_file_names_line(tmp_path, mini_spider):
     d = tmp_path / "spider"
     d.mkdir()
-    (d / "database").symlink_to(spider_dir / "database")
-    (d / "dev.json").write_text('[\n {"db_id": "concert_singer", "question": "q", "query": "SELECT 1"},\n {"db_id": oops}\n]')
+    (d / "database").symlink_to(mini_spider / "database")
+    (d / "dev.json").write_text('[\n {"db_id": "bookshop", "question": "q", "query": "SELECT 1"},\n'
+                                ' {"db_id": oops}\n]')
     with pytest.raises(InvalidItem, match=r"dev.json, line 3: malformed JSON"):
         load_examples("spider", "dev", d)
 
 
-def test_missing_database_and_missing_sql(tmp_path, spider_dir):
+def test_missing_database_and_missing_sql(tmp_path, mini_spider):
     d = tmp_path / "spider"
     d.mkdir()
-    (d / "database").symlink_to(spider_dir / "database")
+    (d / "database").symlink_to(mini_spider / "database")
     items = [{"db_id": "no_such_db", "question": "q", "query": "SELECT 1"},
-             {"db_id": "concert_singer", "question": "q"},
-             {"db_id": "concert_singer", "question": "q", "query": "SELECT 1"}]
+             {"db_id": "bookshop", "question": "q"},
+             {"db_id": "bookshop", "question": "q", "query": "SELECT 1"}]
     (d / "dev.json").write_text(json.dumps(items, indent=1))
     with pytest.raises(InvalidItem) as e:
         load_examples("spider", "dev", d)
@@ -146,6 +152,44 @@ def test_missing_files_and_unknown_names(tmp_path):
         load_examples("wikisql", "dev")
     with pytest.raises(UserError, match="splits"):
         load_examples("demo", "dev")
+
+
+def test_mini_spider_is_read_whole_by_the_spider_loader(mini_spider):
+    """The demo data in Spider's layout loads as Spider: every item, in order, each on its own database."""
+    for split in ("dev", "train"):
+        items = json.loads((mini_spider / f"{split}.json").read_text())
+        rows, skipped = load_examples("spider", split, data_dir=mini_spider)
+        assert not skipped and [(r["db_id"], r["question"], r["gold_sql"]) for r in rows] == \
+            [(i["db_id"], i["question"], i["query"]) for i in items]
+        assert [r["id"] for r in rows] == [f"spider-{split}-{i}" for i in range(len(items))]
+    tables = json.loads((mini_spider / "tables.json").read_text())
+    assert sorted(t["db_id"] for t in tables) == sorted(p.name for p in (mini_spider / "database").iterdir())
+
+
+def _many_database_spider(root, n_dbs=16, per_db=3):
+    """A Spider-layout folder whose train split spreads over `n_dbs` small databases."""
+    items = []
+    for k in range(n_dbs):
+        db_id = f"shop_{k:02d}"
+        (root / "database" / db_id).mkdir(parents=True)
+        con = sqlite3.connect(root / "database" / db_id / f"{db_id}.sqlite")
+        con.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, price REAL)")
+        con.commit()
+        con.close()
+        items += [{"db_id": db_id, "question": f"q{j}", "query": f"SELECT {j}"} for j in range(per_db)]
+    (root / "train.json").write_text(json.dumps(items, indent=4))
+    return items
+
+
+def test_fit_and_val_split_train_by_database(tmp_path):
+    """`val` holds every 12th train database in sorted order, starting with the 4th; `fit` the rest."""
+    items = _many_database_spider(tmp_path)
+    fit, _ = load_examples("spider", "fit", data_dir=tmp_path)
+    val, _ = load_examples("spider", "val", data_dir=tmp_path)
+    val_dbs = sorted({i["db_id"] for i in items})[3::12]
+    assert sorted({r["db_id"] for r in val}) == val_dbs == ["shop_03", "shop_15"]
+    assert not {r["db_id"] for r in fit} & set(val_dbs)
+    assert sorted(r["id"] for r in fit + val) == sorted(f"spider-train-{i}" for i in range(len(items)))
 
 
 def test_spider_fit_and_val_split_train_by_database(spider_dir):

@@ -7,20 +7,29 @@ from types import SimpleNamespace
 
 import pytest
 
+from conftest import sqlite_value
 from sqlrl.envs import EnvConfig, trainer_kwargs
 from sqlrl.errors import UserError
 
-THINK = "<think>I count the singers.</think>\n"
+THINK = "<think>I count the orders.</think>\n"
+EXPLORE = "SELECT count(*) FROM orders"  # the scripted exploratory query; WRONG answers every question wrongly
+WRONG = "SELECT count(*) FROM books"
 
 
 @pytest.fixture(scope="module")
-def rows(spider_dir):
+def rows(mini_spider):
     from sqlrl.data import load_dataset
 
-    ds = load_dataset("spider", "dev", data_dir=spider_dir, limit=4)
+    ds = load_dataset("spider", "dev", data_dir=mini_spider, limit=4)
     rows = [dict(r) for r in ds]
-    assert rows[0]["gold_sql"].lower().startswith("select count(*) from singer")
+    assert rows[0]["gold_sql"] == EXPLORE and {r["db_id"] for r in rows} == {"bookshop"}
     return rows
+
+
+@pytest.fixture(scope="module")
+def orders(rows) -> int:
+    """What the exploratory query returns."""
+    return sqlite_value(rows[0]["db_path"], EXPLORE)
 
 
 def _cfg(**env):
@@ -64,14 +73,14 @@ def _scripted(trainer, tok, scripts):
     trainer._generate_single_turn = generate_by_call
 
 
-def test_observation_tokens_carry_no_gradient(tiny_model_dir, rows, tmp_path):
+def test_observation_tokens_carry_no_gradient(tiny_model_dir, rows, orders, tmp_path):
     import torch
 
     trainer, tok, ds = _trainer(tiny_model_dir, rows, tmp_path)
     gold = rows[0]["gold_sql"]
-    query = THINK + "<sql>SELECT count(*) FROM singer</sql>"
-    scripts = [[query, THINK + f"<solution>{gold}</solution>"],           # right: reward 1
-               [query, THINK + "<solution>SELECT count(*) FROM stadium</solution>"]]  # wrong: reward 0
+    query = THINK + f"<sql>{EXPLORE}</sql>"
+    scripts = [[query, THINK + f"<solution>{gold}</solution>"],  # right: reward 1
+               [query, THINK + f"<solution>{WRONG}</solution>"]]  # wrong: reward 0
     _scripted(trainer, tok, scripts)
     trainer.model.train()
     batch = trainer._generate_and_score_completions([dict(ds[0]), dict(ds[0])])
@@ -83,7 +92,8 @@ def test_observation_tokens_carry_no_gradient(tiny_model_dir, rows, tmp_path):
         model_text = tok.decode([t for t, k in zip(ids, m) if k])
         env_text = tok.decode([t for t, k in zip(ids, m) if not k])
         assert model_text == "".join(scripts[e])
-        assert env_text.startswith("\n<observation>\ncount(*)\n6\n") and env_text.endswith("</observation>\n")
+        assert env_text.startswith(f"\n<observation>\ncount(*)\n{orders}\n")
+        assert env_text.endswith("</observation>\n")
     assert batch["advantages"][0] > 0 > batch["advantages"][1]  # rewards 1 and 0 from the final answers
     logged = {k: v[-1] for k, v in trainer._metrics["train"].items() if k.startswith("env/")}
     assert logged["env/turns"] == 2.0 and logged["env/used_db"] == 1.0 and logged["env/sql_calls"] == 1.0
@@ -108,12 +118,14 @@ def test_observation_tokens_carry_no_gradient(tiny_model_dir, rows, tmp_path):
     assert int((batch["tool_mask"] == 0).sum()) > 20  # the observations were there, and masked
 
 
-def test_sqlrl_train_recipe_skyrl_multiturn_logs_turns_and_database_use(tiny_model_dir, tmp_path, capsys):
+def test_sqlrl_train_recipe_skyrl_multiturn_logs_turns_and_database_use(tiny_model_dir, mini_spider, tmp_path,
+                                                                        capsys):
     from sqlrl.cli import main
 
     out = tmp_path / "run"
     assert main(["train", "--recipe", "skyrl_multiturn", "--output-dir", str(out), "--max-steps", "1",
-                 f"model.name={tiny_model_dir}", "data.limit=2", "env.max_turns=2", "training.max_completion_length=24",
+                 f"data.data_dir={mini_spider}", f"model.name={tiny_model_dir}", "data.limit=2", "env.max_turns=2",
+                 "training.max_completion_length=24",
                  "training.report_to=[]", "training.save_steps=10"]) == 0
     log = json.loads((out / "trainer_state.json").read_text())["log_history"]
     rec = next(r for r in log if "env/turns" in r)
@@ -161,19 +173,19 @@ class Explorer:
             question = text.split("Question: ")[-1].split("<|im_end|>")[0].strip()
             answered = "</observation>" in text.split("<|im_start|>assistant")[-1]  # the system prompt names it too
             turn = (THINK + f"<solution>{self.answers[question]}</solution>" if answered
-                    else THINK + "<sql>SELECT count(*) FROM singer</sql>")
+                    else THINK + f"<sql>{EXPLORE}</sql>")
             outs.append(ids.tolist() + self.tok.encode(turn, add_special_tokens=False) + [self.tok.eos_token_id])
         width = max(map(len, outs))
         return torch.tensor([o + [self.tok.pad_token_id] * (width - len(o)) for o in outs])
 
 
-def test_multi_turn_evaluation_scores_the_final_solution_and_reports_episodes(rows, tmp_path):
+def test_multi_turn_evaluation_scores_the_final_solution_and_reports_episodes(rows, orders, tmp_path):
     from sqlrl.envs import evaluate_multi_turn
     from sqlrl.models import load_tokenizer
 
     tok = load_tokenizer()
     answers = {r["question"].strip(): r["gold_sql"] for r in rows}
-    answers[rows[1]["question"].strip()] = "SELECT count(*) FROM stadium"  # wrong on purpose
+    answers[rows[1]["question"].strip()] = WRONG  # wrong on purpose
     summary = evaluate_multi_turn(Explorer(tok, answers), tok, rows, EnvConfig(name="sql", max_turns=3),
                                   max_new_tokens=200, out_dir=tmp_path, progress=False)
     assert (summary["n"], summary["correct"]) == (len(rows), len(rows) - 1)
@@ -182,7 +194,7 @@ def test_multi_turn_evaluation_scores_the_final_solution_and_reports_episodes(ro
     assert mt["end_reasons"] == {"solution": len(rows), "no_closing_tag": 0, "max_turns": 0, "length": 0}
     episodes = [json.loads(x) for x in (tmp_path / "episodes.jsonl").read_text().splitlines()]
     assert [e["question"] for e in episodes] == [r["question"] for r in rows]
-    assert "<observation>\ncount(*)\n6\n" in episodes[0]["transcript"]
+    assert f"<observation>\ncount(*)\n{orders}\n" in episodes[0]["transcript"]
     assert summary["meta"]["multi_turn"]["turns_mean"] == 2.0  # in the report's metadata too
 
 

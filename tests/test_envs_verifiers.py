@@ -8,11 +8,12 @@ from types import SimpleNamespace
 
 import pytest
 
+from conftest import sqlite_value
 from sqlrl.envs import EnvConfig
 from sqlrl.envs.verifiers_env import play
 
-THINK = "<think>I count the singers.</think>\n"
-GOLD = "SELECT count(*) FROM singer"
+THINK = "<think>I count the authors.</think>\n"
+GOLD = "SELECT count(*) FROM authors"
 
 
 class ScriptedAgent:
@@ -39,18 +40,19 @@ class ScriptedAgent:
 
 
 @pytest.fixture(scope="module")
-def task(spider_dir):
-    db = spider_dir / "database" / "concert_singer" / "concert_singer.sqlite"
-    return SimpleNamespace(data=SimpleNamespace(db_path=str(db), gold_sql=GOLD))
+def task(bookshop_db):
+    return SimpleNamespace(data=SimpleNamespace(db_path=bookshop_db, gold_sql=GOLD))
 
 
 def test_relayed_episode_gets_observations_and_ends_on_solution(task):
-    agent = ScriptedAgent([THINK + f"<sql>{GOLD}</sql>", THINK + "<sql>DROP TABLE singer</sql>",
+    agent = ScriptedAgent([THINK + f"<sql>{GOLD}</sql>", THINK + "<sql>DROP TABLE authors</sql>",
                            THINK + f"<solution>{GOLD}</solution>", "never read"])
     env = asyncio.run(play(task, agent, EnvConfig(name="sql", max_turns=4)))
     assert env.reason == "solution" and env.reward() == 1.0
     assert agent.received[0] is None
-    assert agent.received[1].startswith("<observation>\ncount(*)\n6\n") and "3 turns left." in agent.received[1]
+    authors = sqlite_value(task.data.db_path, GOLD)
+    assert agent.received[1].startswith(f"<observation>\ncount(*)\n{authors}\n")
+    assert "3 turns left." in agent.received[1]
     assert "Error (denied)" in agent.received[2]
     assert agent.trace.metrics["turns"] == 3 and agent.trace.metrics["end_solution"] == 1.0
     assert agent.replies == ["never read"]

@@ -8,14 +8,16 @@ import sys
 
 import pytest
 
+from conftest import sqlite_rows
 from sqlrl.cli import main
 
 
 @pytest.fixture(scope="module")
-def gold_sql_file(tmp_path_factory, spider_dir):
+def gold_sql_file(tmp_path_factory, mini_spider):
     from sqlrl.data import load_examples
 
-    rows, _ = load_examples("spider", "dev", data_dir=spider_dir, limit=40)
+    rows, _ = load_examples("spider", "dev", data_dir=mini_spider, limit=40)
+    assert len(rows) == 40
     path = tmp_path_factory.mktemp("p") / "gold.sql"
     path.write_text("".join(r["gold_sql"] + "\n" for r in rows))
     return path, rows
@@ -27,9 +29,9 @@ def _eval(capsys, *args):
     return code, out.out, out.err
 
 
-def test_predictions_cli_prints_ex_line_and_writes_report(tmp_path, capsys, gold_sql_file, spider_dir):
+def test_predictions_cli_prints_ex_line_and_writes_report(tmp_path, capsys, gold_sql_file, mini_spider):
     path, rows = gold_sql_file
-    code, out, _ = _eval(capsys, "--data-dir", str(spider_dir), "--split", "dev", "--limit", "40",
+    code, out, _ = _eval(capsys, "--data-dir", str(mini_spider), "--split", "dev", "--limit", "40",
                          "--predictions", str(path), "--mode", "spider_ts", "--out", str(tmp_path / "a"),
                          "--json", str(tmp_path / "s.json"))
     assert code == 0
@@ -45,7 +47,7 @@ def test_predictions_cli_prints_ex_line_and_writes_report(tmp_path, capsys, gold
     from sqlrl.eval.meta import dataset_checksum, dataset_version
 
     meta = summary["meta"]
-    assert meta["dataset_version"] == dataset_version("spider", "dev", spider_dir) is not None
+    assert meta["dataset_version"] == dataset_version("spider", "dev", mini_spider) is not None
     assert meta["dataset_checksum"] == dataset_checksum(rows)
     for key, value in [("dataset_version", meta["dataset_version"]), ("dataset_checksum", meta["dataset_checksum"]),
                        ("decode", "predictions"), ("mode", "spider_ts"), ("timeout_s", 5.0),
@@ -53,11 +55,11 @@ def test_predictions_cli_prints_ex_line_and_writes_report(tmp_path, capsys, gold
         assert f"| {key} | `{value}` |" in report, key
 
 
-def test_compare_two_runs(tmp_path, capsys, gold_sql_file, spider_dir):
+def test_compare_two_runs(tmp_path, capsys, gold_sql_file, mini_spider):
     path, rows = gold_sql_file
     half = tmp_path / "half.sql"
     half.write_text("".join((r["gold_sql"] if i % 2 else "SELECT 0") + "\n" for i, r in enumerate(rows)))
-    common = ["--data-dir", str(spider_dir), "--split", "dev", "--limit", "40"]
+    common = ["--data-dir", str(mini_spider), "--split", "dev", "--limit", "40"]
     assert _eval(capsys, *common, "--predictions", str(half), "--out", str(tmp_path / "before"))[0] == 0
     assert _eval(capsys, *common, "--predictions", str(path), "--out", str(tmp_path / "after"))[0] == 0
     code = main(["eval", "compare", str(tmp_path / "before"), str(tmp_path / "after"), "--out", str(tmp_path / "c")])
@@ -69,14 +71,16 @@ def test_compare_two_runs(tmp_path, capsys, gold_sql_file, spider_dir):
     assert (tmp_path / "c" / "compare_by_difficulty.png").stat().st_size > 1000
 
 
-def test_user_errors_are_one_paragraph(tmp_path, capsys, spider_dir):
+def test_user_errors_are_one_paragraph(tmp_path, capsys, gold_sql_file, mini_spider):
+    first = gold_sql_file[1][0]  # a wrong answer to the first question
+    assert sqlite_rows(first["db_path"], "SELECT 1") != sqlite_rows(first["db_path"], first["gold_sql"])
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"db_id": "concert_singer", "question": "How many singers do we have?", "sql": "SELECT 1"}\n'
+    bad.write_text(json.dumps({"db_id": first["db_id"], "question": first["question"], "sql": "SELECT 1"}) + "\n"
                    "oops\n")
-    code, out, err = _eval(capsys, "--data-dir", str(spider_dir), "--split", "dev", "--limit", "3",
+    code, out, err = _eval(capsys, "--data-dir", str(mini_spider), "--split", "dev", "--limit", "3",
                            "--predictions", str(bad))
     assert code == 2 and "bad.jsonl:2: not valid JSON" in err and "--allow-missing" in err
-    code, out, err = _eval(capsys, "--data-dir", str(spider_dir), "--split", "dev", "--limit", "3",
+    code, out, err = _eval(capsys, "--data-dir", str(mini_spider), "--split", "dev", "--limit", "3",
                            "--predictions", str(bad), "--allow-missing")
     assert code == 0 and "EX = 0.0% (0/3" in out and "problem(s) in the predictions file" in err
     assert main(["eval", "--split", "dev"]) == 2

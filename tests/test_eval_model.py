@@ -33,10 +33,10 @@ def tiny_model(tokenizer):
 
 
 @pytest.fixture(scope="module")
-def rows(spider_dir):
+def rows(mini_spider):
     from sqlrl.data import load_dataset
 
-    return [dict(r) for r in load_dataset("spider", "dev", data_dir=spider_dir, limit=12)]
+    return [dict(r) for r in load_dataset("spider", "dev", data_dir=mini_spider, limit=12)]
 
 
 class Scripted(torch.nn.Module):

@@ -18,12 +18,15 @@ from sqlrl.eval.predictions import load_predictions
 MODES = ("bird", "spider_ts", "strict")
 
 
-@pytest.fixture(scope="module")
-def dev_rows(spider_dir):
+@pytest.fixture(scope="module", params=["mini_spider", "spider_dir"])
+def dev_rows(request):
+    """Spider dev when installed; always the demo data in Spider's layout (its train split, the larger one)."""
     from sqlrl.data import load_examples
 
-    rows, _ = load_examples("spider", "dev", data_dir=spider_dir)
-    assert len(rows) > 500
+    root = request.getfixturevalue(request.param)
+    split = "dev" if request.param == "spider_dir" else "train"
+    rows, _ = load_examples("spider", split, data_dir=root)
+    assert len(rows) > 500 if request.param == "spider_dir" else len(rows) > 100
     return rows
 
 
@@ -107,7 +110,7 @@ def test_gold_scores_100_in_every_mode(tmp_path, dev_rows, mode):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_perturbed_predictions_score_as_defined(tmp_path, dev_rows, mode):
-    rows = dev_rows[::3]  # 200 examples over every database keeps this fast
+    rows = dev_rows[::3]  # a third of the examples, over every database, keeps this fast
     preds = _perturb(rows)
     want = _expected(rows, preds, mode)
     order = list(range(len(rows)))
@@ -203,7 +206,8 @@ def test_spider_format_checks_db_and_line_count(tmp_path, dev_rows):
     rows = dev_rows[:5]
     path = tmp_path / "p.sql"
     lines = [f"{r['gold_sql']}\t{r['db_id']}" for r in rows]
-    lines[2] = f"{rows[2]['gold_sql']}\tpets_1"
+    other_db = next(r["db_id"] for r in dev_rows if r["db_id"] != rows[2]["db_id"])
+    lines[2] = f"{rows[2]['gold_sql']}\t{other_db}"
     path.write_text("\n".join(lines + ["SELECT 1"]) + "\n")
     loaded = load_predictions(path, rows)
     assert [(i.line, i.kind) for i in loaded.issues] == [(3, "db_mismatch"), (6, "unknown_example")]

@@ -20,7 +20,7 @@ from sqlrl.errors import UserError
 
 
 def _good(db) -> dict:
-    return {"question": "How many singers?", "sql": "SELECT count(*) FROM singer", "db_path": str(db)}
+    return {"question": "How many authors?", "sql": "SELECT count(*) FROM authors", "db_path": str(db)}
 
 
 def _jsonl(*items) -> bytes:
@@ -53,8 +53,8 @@ JSONL_CASES = [
 
 
 @pytest.mark.parametrize("name,content,error,line,field,message", JSONL_CASES, ids=[c[0] for c in JSONL_CASES])
-def test_broken_jsonl_gives_the_documented_error(tmp_path, spider_dir, name, content, error, line, field, message):
-    db = spider_dir / "database" / "concert_singer" / "concert_singer.sqlite"
+def test_broken_jsonl_gives_the_documented_error(tmp_path, demo_dbs, name, content, error, line, field, message):
+    db = demo_dbs["bookshop"]
     path = tmp_path / f"{name}.jsonl"
     path.write_bytes(content(db))
     with pytest.raises(error, match=message) as e:
@@ -68,22 +68,22 @@ def test_broken_jsonl_gives_the_documented_error(tmp_path, spider_dir, name, con
     record("bad_data", files=1, documented_errors=1)
 
 
-def test_byte_order_mark_is_accepted(tmp_path, spider_dir):
+def test_byte_order_mark_is_accepted(tmp_path, demo_dbs):
     path = tmp_path / "bom.jsonl"
-    path.write_bytes(b"\xef\xbb\xbf" + _jsonl(_good(spider_dir / "database" / "concert_singer" / "concert_singer.sqlite")))
+    path.write_bytes(b"\xef\xbb\xbf" + _jsonl(_good(demo_dbs["bookshop"])))
     assert len(load_dataset("jsonl", str(path))) == 1
     record("bad_data", files=1, accepted=1)
 
 
-def _spider_dir(tmp_path, spider_dir, dev_json: bytes):
+def _spider_dir(tmp_path, mini_spider, dev_json: bytes):
     d = tmp_path / "spider"
     d.mkdir()
-    (d / "database").symlink_to(spider_dir / "database")
+    (d / "database").symlink_to(mini_spider / "database")
     (d / "dev.json").write_bytes(dev_json)
     return d
 
 
-ITEM = {"db_id": "concert_singer", "question": "q", "query": "SELECT 1"}
+ITEM = {"db_id": "bookshop", "question": "q", "query": "SELECT 1"}
 SPIDER_CASES = [
     ("empty_file", b"", 1, None, "expected a JSON list"),
     ("object_not_list", json.dumps({"data": [ITEM]}).encode(), 1, None, "expected a JSON list"),
@@ -96,8 +96,8 @@ SPIDER_CASES = [
 
 
 @pytest.mark.parametrize("name,content,line,field,message", SPIDER_CASES, ids=[c[0] for c in SPIDER_CASES])
-def test_broken_spider_file_gives_the_documented_error(tmp_path, spider_dir, name, content, line, field, message):
-    d = _spider_dir(tmp_path, spider_dir, content)
+def test_broken_spider_file_gives_the_documented_error(tmp_path, mini_spider, name, content, line, field, message):
+    d = _spider_dir(tmp_path, mini_spider, content)
     with pytest.raises(InvalidItem, match=message) as e:
         load_examples("spider", "dev", d)
     assert (e.value.line, e.value.field) == (line, field), str(e.value)

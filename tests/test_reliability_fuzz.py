@@ -150,15 +150,10 @@ def sb():
         yield s
 
 
-@pytest.fixture(scope="module")
-def concert(spider_dir):
-    return str(spider_dir / "database" / "concert_singer" / "concert_singer.sqlite")
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.one_of(completion_text, st.text(max_size=200), st.binary(max_size=50)))
-def test_sandbox_classifies_any_text(sb, concert, text):
-    r = sb.run(concert, text)
+def test_sandbox_classifies_any_text(sb, bookshop_db, text):
+    r = sb.run(bookshop_db, text)
     _COUNTS["sandbox"] += 1
     assert r.ok or (r.error_type in ERROR_TYPES and r.error and r.rows == [])
 
@@ -178,9 +173,9 @@ def _literal(v) -> str:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.tuples(literal_values, literal_values), min_size=1, max_size=6), mode=st.sampled_from(MODES))
-def test_values_round_trip_through_the_sandbox_and_match(sb, concert, rows, mode):
+def test_values_round_trip_through_the_sandbox_and_match(sb, bookshop_db, rows, mode):
     sql = "VALUES " + ", ".join("(" + ", ".join(_literal(v) for v in row) + ")" for row in rows)
-    r = sb.run(concert, sql)
+    r = sb.run(bookshop_db, sql)
     _COUNTS["sandbox"] += 1
     assert r.ok and r.rows == rows, (sql, r)
     assert results_match(Result(True, ["a", "b"], rows, None, None, 0.0, False), r, mode, sql)

@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from conftest import sqlite_rows
 from hostile_sql import CATEGORIES, CORPUS, LIMITS, entry_id, outcome, with_dir
 from reliability_figures import record
 from sqlrl.sql import ERROR_TYPES, Sandbox
@@ -23,8 +24,7 @@ from sqlrl.sql.pool import backstop_grace
 TIMEOUT = LIMITS["timeout"]
 MARGIN = 1.0  # seconds past the promised bound for the answer to come back on a busy 2-core machine
 PARENT_PEAK_GROWTH_MB = 64  # the parent never holds more than one capped result (5 MB) and its copies
-GOOD = [("SELECT count(*) FROM airlines", [(6162,)]), ("SELECT count(*) FROM routes", [(67240,)]),
-        ("SELECT max(apid) FROM airports", [(12057,)])]
+GOOD = ["SELECT count(*) FROM airlines", "SELECT count(*) FROM routes", "SELECT max(apid) FROM airports"]
 
 
 def sha256(path) -> str:
@@ -41,13 +41,19 @@ def memory_kb(field: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def target(spider_dir, tmp_path_factory):
-    """A writable copy of flight_4 in a folder of its own, and its checksum."""
+def target(large_db, tmp_path_factory):
+    """A writable copy of the large database in a folder of its own, and its checksum."""
     folder = tmp_path_factory.mktemp("hostile")
-    db = folder / "flight_4.sqlite"
-    shutil.copyfile(spider_dir / "database" / "flight_4" / "flight_4.sqlite", db)
+    db = folder / large_db.name
+    shutil.copyfile(large_db, db)
     db.chmod(stat.S_IRUSR | stat.S_IWUSR)
     return db, sha256(db)
+
+
+@pytest.fixture(scope="module")
+def good(large_db):
+    """Queries the pool must still answer right after each hostile one, with their rows (read with sqlite3)."""
+    return [(q, sqlite_rows(large_db, q)) for q in GOOD]
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +78,7 @@ def _result_bytes(rows) -> int:
 
 
 @pytest.mark.parametrize("entry", CORPUS, ids=[f"{i:03d}-{entry_id(e)}" for i, e in enumerate(CORPUS)])
-def test_hostile_statement_keeps_every_promise(sb, target, entry):
+def test_hostile_statement_keeps_every_promise(sb, target, good, entry):
     category, raw_sql, allowed = entry
     db, checksum = target
     sql = with_dir(raw_sql, db.parent)
@@ -99,8 +105,8 @@ def test_hostile_statement_keeps_every_promise(sb, target, entry):
     assert sha256(db) == checksum
     assert os.listdir(db.parent) == [db.name]
     # The pool serves the next queries, on every worker, with the right answers.
-    rs = sb.run_many([(db, q) for q, _ in GOOD])
-    assert [x.rows for x in rs] == [rows for _, rows in GOOD]
+    rs = sb.run_many([(db, q) for q, _ in good])
+    assert [x.rows for x in rs] == [rows for _, rows in good]
     live = [w for w in sb._shared.pool._workers if w is not None]
     assert live and all(w.proc.poll() is None for w in live)
     # The parent's memory stays bounded: results are capped before they leave the worker.
@@ -112,11 +118,12 @@ def test_hostile_statement_keeps_every_promise(sb, target, entry):
            max_seconds=round(took, 3), max_parent_peak_growth_mb=round(growth_mb, 1))
 
 
-def test_whole_corpus_as_one_compare_batch(sb, target):
+def test_whole_corpus_as_one_compare_batch(sb, target, good):
     """The corpus as predictions in one GRPO-sized batch: one verdict each, none a match, file intact."""
     db, checksum = target
-    gold = "SELECT count(*) FROM airlines"
-    triples = [(db, gold, with_dir(sql, db.parent)) for _, sql, _ in CORPUS] + [(db, gold, "SELECT 6162")]
+    gold, gold_rows = good[0]
+    right = f"SELECT {gold_rows[0][0]}"
+    triples = [(db, gold, with_dir(sql, db.parent)) for _, sql, _ in CORPUS] + [(db, gold, right)]
     rss_before = memory_kb("VmRSS")
     start = time.monotonic()
     verdicts = sb.compare_many(triples)
@@ -124,7 +131,7 @@ def test_whole_corpus_as_one_compare_batch(sb, target):
     assert len(verdicts) == len(triples)
     for (_, _, allowed), v in zip(CORPUS, verdicts):
         assert not v.match and outcome(v.pred) in allowed, (outcome(v.pred), v.pred.error)
-        assert v.gold.ok and v.gold.rows == [(6162,)]
+        assert v.gold.ok and v.gold.rows == gold_rows
     assert verdicts[-1].match  # a right answer in the same batch is still judged right
     # Every runaway statement costs at most its limit (or the backstop), spread over the workers.
     slow = sum(1 for _, _, allowed in CORPUS if "timeout" in allowed)

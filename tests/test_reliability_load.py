@@ -18,6 +18,7 @@ import time
 
 import pytest
 
+from conftest import sqlite_value
 from hostile_sql import CORPUS, outcome, with_dir
 from reliability_figures import record
 from sqlrl.sql import Sandbox
@@ -55,9 +56,10 @@ def open_fds() -> int:
 class Caller(threading.Thread):
     """Sends batches until the deadline; checks each answer against what it asked."""
 
-    def __init__(self, n, sb, concert, hostile_db, deadline, stats):
+    def __init__(self, n, sb, db, hostile_db, deadline, stats):
         super().__init__(name=f"caller-{n}")
-        self.n, self.sb, self.concert, self.hostile_db, self.deadline = n, sb, concert, hostile_db, deadline
+        self.n, self.sb, self.db, self.hostile_db, self.deadline = n, sb, db, hostile_db, deadline
+        self.authors = sqlite_value(db, "SELECT count(*) FROM authors")
         self.rng = random.Random(n)
         self.seq = 0
         self.stats = stats
@@ -87,12 +89,12 @@ class Caller(threading.Thread):
 
     def good(self):
         tags = [self.tag() for _ in range(self.rng.randint(1, 24))]
-        rs = self.sb.run_many([(self.concert, f"SELECT {c}, {s}, count(*) FROM singer") for c, s in tags])
+        rs = self.sb.run_many([(self.db, f"SELECT {c}, {s}, count(*) FROM authors") for c, s in tags])
         self.count("requests", len(tags))
         if len(rs) != len(tags):
             self.problems.append(f"{len(tags)} requests, {len(rs)} results")
         for (c, s), r in zip(tags, rs):
-            if r.ok and r.rows == [(c, s, 6)]:
+            if r.ok and r.rows == [(c, s, self.authors)]:
                 self.count("verdicts_right")
             elif not self.lost_to_kill(r):
                 self.problems.append(f"good query {(c, s)} got {r}")
@@ -101,8 +103,8 @@ class Caller(threading.Thread):
         tags = [self.tag() for _ in range(self.rng.randint(1, 16))]
         triples = []
         for c, s in tags:  # the right answer written another way, and a wrong one
-            triples += [(self.concert, f"SELECT {c} AS a, {s} AS b", f"SELECT {s} - {s} + {c}, {s}"),
-                        (self.concert, f"SELECT {c} AS a, {s} AS b", f"SELECT {c}, {s} + 1")]
+            triples += [(self.db, f"SELECT {c} AS a, {s} AS b", f"SELECT {s} - {s} + {c}, {s}"),
+                        (self.db, f"SELECT {c} AS a, {s} AS b", f"SELECT {c}, {s} + 1")]
         vs = self.sb.compare_many(triples, mode="strict")
         self.count("requests", len(triples))
         if len(vs) != len(triples):
@@ -119,7 +121,7 @@ class Caller(threading.Thread):
     def slow(self):
         c, s = self.tag()
         start = time.monotonic()
-        r = self.sb.run(self.concert, f"{RUNAWAY} -- {c} {s}", timeout=SLOW_TIMEOUT)
+        r = self.sb.run(self.db, f"{RUNAWAY} -- {c} {s}", timeout=SLOW_TIMEOUT)
         self.count("requests")
         self.count("slow")
         if r.error_type == "timeout" and r.elapsed_s < SLOW_TIMEOUT + backstop_grace(SLOW_TIMEOUT) + MARGIN:
@@ -150,9 +152,9 @@ def chaos(sb, stop: threading.Event, stats) -> None:
 
 
 @pytest.fixture()
-def hostile_db(spider_dir, tmp_path):
-    db = tmp_path / "flight_4.sqlite"
-    shutil.copyfile(spider_dir / "database" / "flight_4" / "flight_4.sqlite", db)
+def hostile_db(large_db, tmp_path):
+    db = tmp_path / large_db.name
+    shutil.copyfile(large_db, db)
     db.chmod(stat.S_IRUSR | stat.S_IWUSR)
     return db
 
@@ -160,14 +162,13 @@ def hostile_db(spider_dir, tmp_path):
 # It once saw a trivial query answered with the backstop's time-limit error: the parent blamed the
 # task running when it killed the worker, which could be the one after the task that overran
 # (fixed in WorkerPool._lost; tests/test_sql_sandbox.py has the race, simulated).
-def test_eight_callers_mixed_traffic_with_worker_kills(spider_dir, hostile_db):
-    concert = str(spider_dir / "database" / "concert_singer" / "concert_singer.sqlite")
+def test_eight_callers_mixed_traffic_with_worker_kills(bookshop_db, hostile_db):
     before = open(hostile_db, "rb").read()
     baseline_children, baseline_fds = children(), open_fds()
     stats: dict = {"lock": threading.Lock()}
     sb = Sandbox(workers=2, timeout=2.0, max_rows=1000, max_bytes=5_000_000, max_memory=256_000_000)
     deadline = time.monotonic() + DURATION_S
-    callers = [Caller(i, sb, concert, str(hostile_db), deadline, stats) for i in range(CALLERS)]
+    callers = [Caller(i, sb, bookshop_db, str(hostile_db), deadline, stats) for i in range(CALLERS)]
     stop = threading.Event()
     killer = threading.Thread(target=chaos, args=(sb, stop, stats))
     started = time.monotonic()
@@ -204,12 +205,11 @@ def test_eight_callers_mixed_traffic_with_worker_kills(spider_dir, hostile_db):
            lost=0, duplicated=0, leaked_processes=0)
 
 
-def test_process_count_returns_to_baseline_without_chaos(spider_dir):
+def test_process_count_returns_to_baseline_without_chaos(bookshop_db):
     """Plain shutdown after a busy batch, including a worker replaced by the backstop."""
-    concert = str(spider_dir / "database" / "concert_singer" / "concert_singer.sqlite")
     baseline = sorted(children())
     with Sandbox(workers=3, timeout=0.3) as sb:
-        rs = sb.run_many([(concert, f"SELECT {i}") for i in range(200)] + [(concert, RUNAWAY)])
+        rs = sb.run_many([(bookshop_db, f"SELECT {i}") for i in range(200)] + [(bookshop_db, RUNAWAY)])
         assert [r.rows for r in rs[:200]] == [[(i,)] for i in range(200)] and rs[-1].error_type == "timeout"
         assert len(children()) == len(baseline) + 3
     assert sorted(children()) == baseline

@@ -10,19 +10,20 @@ import pytest
 from sqlrl.prompts import get_template
 from sqlrl.rewards import build_rewards
 
-GOLD = "SELECT count(*) FROM singer"
+GOLD = "SELECT count(*) FROM authors"
 
 
 @pytest.fixture(scope="module")
-def db(spider_dir):
-    return str(spider_dir / "database" / "concert_singer" / "concert_singer.sqlite")
+def db(bookshop_db):
+    return bookshop_db
 
 
 def test_verl_compute_score(db):
     from sqlrl.rewards.verl import compute_score, compute_score_batch
 
     tpl = get_template("arctic")
-    right, wrong = tpl.answer(GOLD, "count"), tpl.answer("SELECT count(*) FROM singer WHERE age > 30", "count")
+    right = tpl.answer(GOLD, "count")
+    wrong = tpl.answer("SELECT count(*) FROM authors WHERE birth_year > 1950", "count")
     gt = {"sql": GOLD, "db_path": db}
     assert compute_score("spider", right, gt) == pytest.approx(1.0)
     assert compute_score("spider", wrong, gt) == pytest.approx(0.1)
@@ -30,8 +31,8 @@ def test_verl_compute_score(db):
     # skyrl preset, its own template: an arctic-formatted answer fails the format
     assert compute_score("spider", right, GOLD, {"db_path": db, "preset": "skyrl"}) == -1.0
     assert compute_score("spider", right, GOLD, {"db_path": db, "preset": "skyrl", "template": "arctic"}) == 1.0
-    root = str(db).rsplit("/concert_singer/", 1)[0]
-    assert compute_score("spider", right, {"sql": GOLD, "db_id": "concert_singer", "db_root": root}) == pytest.approx(1.0)
+    root = str(db).rsplit("/bookshop/", 1)[0]
+    assert compute_score("spider", right, {"sql": GOLD, "db_id": "bookshop", "db_root": root}) == pytest.approx(1.0)
     out = compute_score_batch(["spider"] * 2, [right, wrong], [gt, gt], [None, {"weights": {"executable": 0.5}}])
     assert out[0] == {"score": pytest.approx(1.0), "execution": 1.0, "executable": 1.0}
     assert out[1]["score"] == pytest.approx(0.5)
@@ -42,7 +43,7 @@ def test_verl_missing_database_is_a_user_error():
     from sqlrl.rewards.verl import compute_score
 
     with pytest.raises(UserError, match="db_root"):
-        compute_score("spider", "x", {"sql": GOLD, "db_id": "concert_singer"})
+        compute_score("spider", "x", {"sql": GOLD, "db_id": "bookshop"})
 
 
 @pytest.mark.skipif(importlib.util.find_spec("verifiers") is None,
@@ -53,8 +54,8 @@ def test_verifiers_taskset_scores_like_the_rubric_preset(db):
 
     from sqlrl.rewards.verifiers_env import load_taskset
 
-    row = {"id": "dev-0", "db_id": "concert_singer", "db_path": db, "question": "How many singers do we have?",
-           "gold_sql": GOLD, "schema": "CREATE TABLE singer (singer_id int, name text, country text)"}
+    row = {"id": "dev-0", "db_id": "bookshop", "db_path": db, "question": "How many authors do we have?",
+           "gold_sql": GOLD, "schema": "CREATE TABLE authors (author_id int, name text, country text)"}
     tasks = list(load_taskset([row], template="plain"))
     assert len(tasks) == 1
     task = tasks[0]
@@ -65,7 +66,8 @@ def test_verifiers_taskset_scores_like_the_rubric_preset(db):
     assert hooks == {f.__name__: w for f, w in zip(funcs, weights)}
 
     tpl = get_template("plain")
-    for sql, want in [(GOLD, 1.0), ("SELECT count(*) FROM singer WHERE age > 30", 0.4), ("SELECT count(nope) FROM singer", 0.2)]:
+    for sql, want in [(GOLD, 1.0), ("SELECT count(*) FROM authors WHERE birth_year > 1950", 0.4),
+                      ("SELECT count(nope) FROM authors", 0.2)]:
         # a real Verifiers trace, built as its rollout builds one, with the reply as the agent's answer
         trace = vf.Trace(task=TraceTask(type=type(task).__name__, data=task.data, key=task.key, hash=task.hash),
                          agent=AgentInfo(config=vf.AgentConfig()), root_reply=tpl.answer(sql))

@@ -1,4 +1,4 @@
-"""Rewards on a real Spider database: every preset's values on hand-written completions equal its
+"""Rewards on a real database (the demo bookshop): every preset's values on hand-written completions equal its
 definition (docs/rewards.md), bad input never raises and is counted, one sandbox call per step."""
 
 from __future__ import annotations
@@ -8,16 +8,16 @@ import pytest
 from sqlrl.prompts import get_template
 from sqlrl.rewards import PRESETS, build_rewards, get_reward, judge, stats
 
-GOLD = "SELECT country ,  count(*) FROM singer GROUP BY country"
+GOLD = "SELECT country ,  count(*) FROM authors GROUP BY country"
 SQL = {
     "right": GOLD,
-    "reordered": "SELECT country, count(*) FROM singer GROUP BY country ORDER BY count(*) DESC, country DESC",
-    "wrong": "SELECT country, count(*) FROM singer WHERE age > 30 GROUP BY country",
-    "error": "SELECT country, count(*) FROM singers GROUP BY country",
-    "hostile": "DROP TABLE singer",
-    "multiple": "SELECT country FROM singer; DELETE FROM singer",
+    "reordered": "SELECT country, count(*) FROM authors GROUP BY country ORDER BY count(*) DESC, country DESC",
+    "wrong": "SELECT country, count(*) FROM authors WHERE birth_year > 1950 GROUP BY country",
+    "error": "SELECT country, count(*) FROM author GROUP BY country",
+    "hostile": "DROP TABLE authors",
+    "multiple": "SELECT country FROM authors; DELETE FROM authors",
 }
-REASONING = "Group the singers by country and count each group."
+REASONING = "Group the authors by country and count each group."
 
 # preset -> case -> weighted total (docs/rewards.md, "Presets")
 EXPECTED = {
@@ -32,16 +32,14 @@ BAD = ["hostile", "multiple", "malformed", "empty", "non_text"]
 
 
 @pytest.fixture(scope="module")
-def db(spider_dir):
-    path = spider_dir / "database" / "concert_singer" / "concert_singer.sqlite"
-    assert path.is_file()
-    return str(path)
+def db(bookshop_db):
+    return bookshop_db
 
 
 def completions(template: str) -> dict:
     tpl = get_template(template)
     out = {case: [{"role": "assistant", "content": tpl.answer(sql, REASONING)}] for case, sql in SQL.items()}
-    out["malformed"] = [{"role": "assistant", "content": "The answer is the number of singers per country."}]
+    out["malformed"] = [{"role": "assistant", "content": "The answer is the number of authors per country."}]
     out["empty"] = [{"role": "assistant", "content": ""}]
     out["non_text"] = [{"role": "assistant", "content": [{"type": "image_url", "image_url": {"url": "x"}}]}]
     return out
@@ -54,7 +52,7 @@ def totals(preset: str, db: str, weights=None, mode="bird"):
     names = list(comps)
     n = len(names)
     per = [f(prompts=["q"] * n, completions=[comps[c] for c in names], completion_ids=None, trainer_state=None,
-             db_path=[db] * n, gold_sql=[GOLD] * n, db_id=["concert_singer"] * n) for f in funcs]
+             db_path=[db] * n, gold_sql=[GOLD] * n, db_id=["bookshop"] * n) for f in funcs]
     parts = {c: [v[i] for v in per] for i, c in enumerate(names)}
     return {c: sum(wi * vi for wi, vi in zip(w, parts[c]) if vi is not None) for c in names}, parts
 
@@ -123,9 +121,9 @@ def test_weight_in_recipe_changes_reward(db):
 def test_bad_input_is_counted_and_never_raises(db):
     stats()
     fn = get_reward("execution", template="plain")
-    comps = ["```sql\nSELECT 1; DROP TABLE singer\n```", None, 42, [{"role": "assistant", "content": None}],
-             "no sql here", "```sql\nSELECT count(*) FROM singer\n```"]
-    out = fn(prompts=["q"] * 6, completions=comps, db_path=[db] * 6, gold_sql=["SELECT count(*) FROM singer"] * 6)
+    comps = ["```sql\nSELECT 1; DROP TABLE authors\n```", None, 42, [{"role": "assistant", "content": None}],
+             "no sql here", "```sql\nSELECT count(*) FROM authors\n```"]
+    out = fn(prompts=["q"] * 6, completions=comps, db_path=[db] * 6, gold_sql=["SELECT count(*) FROM authors"] * 6)
     assert out == [0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
     s = stats()
     assert s["execution/multiple_statements"] == 1 and s["execution/non_text"] == 3
@@ -135,9 +133,9 @@ def test_bad_input_is_counted_and_never_raises(db):
 
 def test_answer_check_close_tier(db):
     fn = get_reward("answer_check", template="reasoning_tags")
-    gold = "SELECT count(*) FROM singer WHERE country = 'France'"
+    gold = "SELECT count(*) FROM authors WHERE country = 'Japan'"
     tpl = get_template("reasoning_tags")
-    comps = [tpl.answer(gold.replace("France", "france").lower()), tpl.answer(gold)]
+    comps = [tpl.answer(gold.replace("Japan", "japan").lower()), tpl.answer(gold)]
     assert fn(prompts=[None] * 2, completions=comps, db_path=[db] * 2, gold_sql=[gold] * 2) == [1.5, 3.0]
     # without a database the recipe's text comparison applies
     assert fn(prompts=[None] * 2, completions=comps, gold_sql=[gold] * 2) == [1.5, 3.0]
@@ -145,8 +143,8 @@ def test_answer_check_close_tier(db):
 
 def test_row_f1_and_keywords(db):
     tpl = get_template("plain")
-    comps = [tpl.answer("SELECT country, count(*) FROM singer WHERE country != 'France' GROUP BY country"),
-             tpl.answer(GOLD), tpl.answer("SELECT name FROM singer")]
+    comps = [tpl.answer("SELECT country, count(*) FROM authors WHERE country != 'Japan' GROUP BY country"),
+             tpl.answer(GOLD), tpl.answer("SELECT name FROM authors")]
     f1 = get_reward("row_f1")(prompts=[None] * 3, completions=comps, db_path=[db] * 3, gold_sql=[GOLD] * 3)
     assert 0 < f1[0] < 1 and f1[1] == 1.0 and f1[2] == 0.0
     kw = get_reward("keywords")(prompts=[None] * 3, completions=comps, db_path=[db] * 3, gold_sql=[GOLD] * 3)
@@ -176,8 +174,8 @@ def test_missing_column_is_a_user_error(db):
 def test_completions_get_the_template_prefix(db, chat):
     # TRL 1.16 hands over only the continuation of the pre-started assistant turn, chat or not
     fn = get_reward("execution", template="plain")
-    gold = "SELECT count(*) FROM singer"
-    comps = [" count(*) FROM singer\n```", "```sql\nSELECT count(*) FROM singer\n```", "I don't know"]
+    gold = "SELECT count(*) FROM authors"
+    comps = [" count(*) FROM authors\n```", "```sql\nSELECT count(*) FROM authors\n```", "I don't know"]
     if chat:
         comps = [[{"role": "assistant", "content": c}] for c in comps]
     assert fn(prompts=[None] * 3, completions=comps, db_path=[db] * 3, gold_sql=[gold] * 3) == [1.0, 1.0, 0.0]
@@ -185,7 +183,7 @@ def test_completions_get_the_template_prefix(db, chat):
 
 def test_failing_gold_does_not_apply(db):
     tpl = get_template("plain")
-    comps = [tpl.answer("SELECT count(*) FROM singer")]
+    comps = [tpl.answer("SELECT count(*) FROM authors")]
     cols = dict(db_path=[db], gold_sql=["SELECT count(*) FROM no_such_table"])
     assert get_reward("execution")(prompts=[None], completions=comps, **cols) == [None]
     assert get_reward("row_f1")(prompts=[None], completions=comps, **cols) == [None]

@@ -1,4 +1,5 @@
-"""The sandbox on real Spider databases: hostile SQL, bad input, worker recovery, caching, batching."""
+"""The sandbox on real databases (the demo bookshop, a generated flight_4-sized one): hostile SQL, bad input,
+worker recovery, caching, batching. Expected values are read from the databases with sqlite3 directly."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import time
 
 import pytest
 
+from conftest import sqlite_rows, sqlite_value
 from sqlrl.sql import ERROR_TYPES, Result, Sandbox, get_sandbox
 from sqlrl.sql import worker as worker_mod
 
@@ -28,17 +30,23 @@ def sb():
 
 
 @pytest.fixture(scope="module")
-def concert(spider_dir):
-    return str(spider_dir / "database" / "concert_singer" / "concert_singer.sqlite")
+def counts(bookshop_db):
+    """Rows per table of the demo bookshop."""
+    return {t: sqlite_value(bookshop_db, f"SELECT count(*) FROM {t}") for t in ("authors", "books", "customers")}
 
 
 @pytest.fixture()
-def writable_db(spider_dir, tmp_path):
-    """A writable copy of a large Spider DB (67k routes): only the sandbox stands between it and harm."""
-    dst = tmp_path / "flight_4.sqlite"
-    shutil.copyfile(spider_dir / "database" / "flight_4" / "flight_4.sqlite", dst)
+def writable_db(large_db, tmp_path):
+    """A writable copy of a large DB (67k routes): only the sandbox stands between it and harm."""
+    dst = tmp_path / large_db.name
+    shutil.copyfile(large_db, dst)
     dst.chmod(stat.S_IRUSR | stat.S_IWUSR)
     return dst
+
+
+@pytest.fixture(scope="module")
+def large_counts(large_db):
+    return {t: sqlite_value(large_db, f"SELECT count(*) FROM {t}") for t in ("airlines", "routes")}
 
 
 def sha256(path) -> str:
@@ -76,7 +84,7 @@ def test_writes_and_state_changes_are_denied(sb, writable_db, sql):
     assert not r.ok and r.error_type == "denied", r
     assert r.error
     assert sha256(writable_db) == before
-    assert sorted(os.listdir(writable_db.parent)) == ["flight_4.sqlite"]  # no journal, no WAL
+    assert sorted(os.listdir(writable_db.parent)) == [writable_db.name]  # no journal, no WAL
 
 
 @pytest.mark.parametrize("template", ["ATTACH DATABASE '{p}' AS evil", "VACUUM INTO '{p}'"])
@@ -105,7 +113,7 @@ def test_authorizer_alone_denies_when_the_keyword_check_is_bypassed(writable_db,
     assert sha256(writable_db) == before
 
 
-def test_runaway_recursive_cte_times_out_inside_sqlite(sb, writable_db):
+def test_runaway_recursive_cte_times_out_inside_sqlite(sb, writable_db, large_counts):
     before = sha256(writable_db)
     t = time.monotonic()
     r = sb.run(writable_db, "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) "
@@ -116,7 +124,7 @@ def test_runaway_recursive_cte_times_out_inside_sqlite(sb, writable_db):
     assert sha256(writable_db) == before
     # The same worker serves the next query at once: nothing keeps running.
     t = time.monotonic()
-    assert sb.run(writable_db, "SELECT count(*) FROM routes").rows == [(67240,)]
+    assert sb.run(writable_db, "SELECT count(*) FROM routes").rows == [(large_counts["routes"],)]
     assert time.monotonic() - t < 0.5
 
 
@@ -157,7 +165,7 @@ def test_huge_result_bytes_are_too_large(sb, writable_db):
     assert r.rows == []
 
 
-def test_many_hostile_queries_in_one_batch_leave_the_file_intact(sb, writable_db):
+def test_many_hostile_queries_in_one_batch_leave_the_file_intact(sb, writable_db, large_counts):
     before, mtime = sha256(writable_db), writable_db.stat().st_mtime_ns
     hostile = WRITES + ["SELECT randomblob(1000000000)", "SELECT 1; DROP TABLE routes",
                         "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT max(i) FROM r",
@@ -169,53 +177,53 @@ def test_many_hostile_queries_in_one_batch_leave_the_file_intact(sb, writable_db
     assert all(not r.ok for r in rs[:-2])
     assert all(r.error_type in ERROR_TYPES for r in rs[:-2])
     assert rs[-2].ok and rs[-2].truncated
-    assert rs[-1].ok and rs[-1].rows == [(6162,)]
+    assert rs[-1].ok and rs[-1].rows == [(large_counts["airlines"],)]
     assert sha256(writable_db) == before and writable_db.stat().st_mtime_ns == mtime
 
 
 # ------------------------------------------------------------------ classified errors
 @pytest.mark.parametrize(("sql", "kind"), [
-    ("SELEC name FROM singer", "syntax"),
-    ("SELECT name FROM singer WHERE", "syntax"),
+    ("SELEC name FROM authors", "syntax"),
+    ("SELECT name FROM authors WHERE", "syntax"),
     ("```sql\nSELECT 1\n```", "syntax"),
-    ("SELECT * FROM singers", "no_such_table"),
-    ("SELECT nme FROM singer", "no_such_column"),
-    ("SELECT count(*) FROM singer GROUP BY count(*)", "other"),
+    ("SELECT * FROM author", "no_such_table"),
+    ("SELECT nme FROM authors", "no_such_column"),
+    ("SELECT count(*) FROM authors GROUP BY count(*)", "other"),
 ])
-def test_errors_are_classified_with_sqlite_message(sb, concert, sql, kind):
-    r = sb.run(concert, sql)
+def test_errors_are_classified_with_sqlite_message(sb, bookshop_db, sql, kind):
+    r = sb.run(bookshop_db, sql)
     assert not r.ok and r.error_type == kind, r
     assert r.error and r.rows == [] and r.columns == []
 
 
-def test_result_to_dict_has_the_design_shape(sb, concert):
-    d = sb.run(concert, "SELECT name, x'00ff' FROM singer ORDER BY name LIMIT 1").to_dict()
+def test_result_to_dict_has_the_design_shape(sb, bookshop_db):
+    d = sb.run(bookshop_db, "SELECT name, x'00ff' FROM authors ORDER BY name LIMIT 1").to_dict()
     assert list(d) == ["ok", "columns", "rows", "error", "error_type", "elapsed_s", "truncated"]
-    assert d["rows"] == [["Joe Sharp", "X'00FF'"]]
+    assert d["rows"] == [[sqlite_value(bookshop_db, "SELECT min(name) FROM authors"), "X'00FF'"]]
 
 
-def test_read_only_schema_pragmas_work(sb, concert):
-    assert sb.run(concert, "PRAGMA table_info(singer)").ok
-    assert sb.run(concert, "SELECT name FROM pragma_table_info('singer')").ok
+def test_read_only_schema_pragmas_work(sb, bookshop_db):
+    assert sb.run(bookshop_db, "PRAGMA table_info(authors)").ok
+    assert sb.run(bookshop_db, "SELECT name FROM pragma_table_info('authors')").ok
 
 
 # ------------------------------------------------------------------ bad input
-def test_bad_inputs_are_classified_and_never_break_the_pool(sb, concert, tmp_path):
+def test_bad_inputs_are_classified_and_never_break_the_pool(sb, bookshop_db, counts, tmp_path):
     text_file = tmp_path / "notes.sqlite"
     text_file.write_text("this is not a database\n" * 100)
     cases = [
         (str(tmp_path / "missing.sqlite"), "SELECT 1"),
         (str(tmp_path), "SELECT 1"),
         (str(text_file), "SELECT 1"),
-        (concert, ""),
-        (concert, "   \n -- only a comment\n"),
-        (concert, ";"),
-        (concert, "SELECT 1; SELECT 2"),
-        (concert, "SELECT 1; DROP TABLE singer"),
-        (concert, b"SELECT '\xff\xfe'"),
-        (concert, "SELECT '\udcff'"),
-        (concert, "SELECT 1\x00"),
-        (concert, None),
+        (bookshop_db, ""),
+        (bookshop_db, "   \n -- only a comment\n"),
+        (bookshop_db, ";"),
+        (bookshop_db, "SELECT 1; SELECT 2"),
+        (bookshop_db, "SELECT 1; DROP TABLE authors"),
+        (bookshop_db, b"SELECT '\xff\xfe'"),
+        (bookshop_db, "SELECT '\udcff'"),
+        (bookshop_db, "SELECT 1\x00"),
+        (bookshop_db, None),
         (None, "SELECT 1"),
     ]
     t = time.monotonic()
@@ -226,15 +234,15 @@ def test_bad_inputs_are_classified_and_never_break_the_pool(sb, concert, tmp_pat
         assert r.error
     assert "not found" in rs[0].error and "missing.sqlite" in rs[0].error
     assert "not an SQLite database" in rs[2].error or "not a database" in rs[2].error
-    assert sb.run(concert, "SELECT count(*) FROM singer").rows == [(6,)]
+    assert sb.run(bookshop_db, "SELECT count(*) FROM authors").rows == [(counts["authors"],)]
 
 
-def test_sql_given_as_utf8_bytes_runs(sb, concert):
-    assert sb.run(concert, "SELECT 'café'".encode()).rows == [("café",)]
+def test_sql_given_as_utf8_bytes_runs(sb, bookshop_db):
+    assert sb.run(bookshop_db, "SELECT 'café'".encode()).rows == [("café",)]
 
 
-def test_trailing_semicolon_and_comments_are_fine(sb, concert):
-    assert sb.run(concert, "-- count\nSELECT count(*) FROM singer; -- done").rows == [(6,)]
+def test_trailing_semicolon_and_comments_are_fine(sb, bookshop_db, counts):
+    assert sb.run(bookshop_db, "-- count\nSELECT count(*) FROM authors; -- done").rows == [(counts["authors"],)]
 
 
 def test_text_that_is_not_utf8_in_the_database_is_replaced(sb, tmp_path):
@@ -253,38 +261,38 @@ def _pids(sandbox):
     return [w.proc.pid for w in sandbox._shared.pool._workers if w is not None]
 
 
-def test_backstop_kills_a_worker_that_overruns(concert):
+def test_backstop_kills_a_worker_that_overruns(bookshop_db, counts):
     # A stopped process cannot run SQLite's progress handler: only the parent's backstop helps.
     with Sandbox(workers=1, timeout=0.5) as sb:
-        assert sb.run(concert, "SELECT 1").ok
+        assert sb.run(bookshop_db, "SELECT 1").ok
         pid = _pids(sb)[0]
         threading.Timer(0.1, os.kill, (pid, signal.SIGSTOP)).start()
         t = time.monotonic()
-        r = sb.run(concert, "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) "
+        r = sb.run(bookshop_db, "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) "
                             "SELECT count(*) FROM r")
         took = time.monotonic() - t
         assert r.error_type == "timeout" and "replaced" in r.error, r
         assert took < 0.5 + 1.0 + 0.125 + SLACK
         assert sb.workers_replaced == 1 and _pids(sb) == []
-        assert sb.run(concert, "SELECT count(*) FROM singer").rows == [(6,)]
+        assert sb.run(bookshop_db, "SELECT count(*) FROM authors").rows == [(counts["authors"],)]
         assert _pids(sb) and _pids(sb)[0] != pid
 
 
-def test_a_worker_that_dies_is_replaced_and_the_batch_completes(concert):
+def test_a_worker_that_dies_is_replaced_and_the_batch_completes(bookshop_db, counts):
     with Sandbox(workers=1, timeout=3.0) as sb:
-        assert sb.run(concert, "SELECT 1").ok
+        assert sb.run(bookshop_db, "SELECT 1").ok
         pid = _pids(sb)[0]
         threading.Timer(0.3, os.kill, (pid, signal.SIGKILL)).start()
         slow = "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r"
-        rs = sb.run_many([(concert, "SELECT count(*) FROM singer"), (concert, slow),
-                          (concert, "SELECT count(*) FROM stadium")])
+        rs = sb.run_many([(bookshop_db, "SELECT count(*) FROM authors"), (bookshop_db, slow),
+                          (bookshop_db, "SELECT count(*) FROM books")])
         assert rs[1].error_type == "other" and "died" in rs[1].error, rs[1]
-        assert rs[0].rows == [(6,)] and rs[2].rows == [(9,)]
+        assert rs[0].rows == [(counts["authors"],)] and rs[2].rows == [(counts["books"],)]
         assert sb.workers_replaced == 1
 
 
 
-def test_the_task_seen_overrunning_is_blamed_not_the_next_one(concert, monkeypatch):
+def test_the_task_seen_overrunning_is_blamed_not_the_next_one(bookshop_db, monkeypatch):
     """The parent sees task 0 past its limit; before its kill lands, the worker may finish task 0 and
     start task 1. Task 0 must get the time-limit error, not the trivial task 1 (seen once under load).
     The microsecond window is simulated: the first worker's slot reads "task 0, deadline long past"
@@ -304,7 +312,7 @@ def test_the_task_seen_overrunning_is_blamed_not_the_next_one(concert, monkeypat
     slow = "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r LIMIT 1000000) SELECT count(*) FROM r"
     pool = pool_mod.WorkerPool(1, heap_limit=0)
     try:  # one worker, four tasks: two chunks, [slow, SELECT 2] and [SELECT 3, SELECT 4]
-        res = pool.execute([(concert, sql, 5.0, 100, 10**6) for sql in (slow, "SELECT 2", "SELECT 3", "SELECT 4")])
+        res = pool.execute([(bookshop_db, sql, 5.0, 100, 10**6) for sql in (slow, "SELECT 2", "SELECT 3", "SELECT 4")])
     finally:
         pool.close()
     assert res[0][4] == "timeout" and "replaced" in res[0][3], res[0]
@@ -312,115 +320,121 @@ def test_the_task_seen_overrunning_is_blamed_not_the_next_one(concert, monkeypat
 
 
 # ------------------------------------------------------------------ caching and batching
-def test_run_many_runs_each_distinct_pair_once_and_keeps_order(concert):
+def test_run_many_runs_each_distinct_pair_once_and_keeps_order(bookshop_db, counts):
     with Sandbox(workers=2) as sb:
         pool = sb._shared.pool
-        queries = ["SELECT count(*) FROM singer", "SELECT count(*) FROM stadium", "SELECT count(*) FROM concert"]
-        pairs = [(concert, queries[i % 3]) for i in range(30)]
+        tables = ["authors", "books", "customers"]
+        pairs = [(bookshop_db, f"SELECT count(*) FROM {tables[i % 3]}") for i in range(30)]
         rs = sb.run_many(pairs)
         assert pool.executed == 3
-        assert [r.rows[0][0] for r in rs] == [6, 9, 6] * 10
+        assert [r.rows[0][0] for r in rs] == [counts[t] for t in tables] * 10
         assert rs[0] is rs[3]
 
 
-def test_gold_results_are_cached_across_calls(concert):
-    gold = "SELECT name FROM singer WHERE age > 30"
+def test_gold_results_are_cached_across_calls(bookshop_db):
+    gold = "SELECT name FROM authors WHERE birth_year > 1950"
     with Sandbox(workers=2) as sb:
         pool = sb._shared.pool
-        v1 = sb.compare_many([(concert, gold, "SELECT name FROM singer WHERE age >= 31"),
-                              (concert, gold, gold)])
+        v1 = sb.compare_many([(bookshop_db, gold, "SELECT name FROM authors WHERE birth_year >= 1951"),
+                              (bookshop_db, gold, gold)])
         assert [v.match for v in v1] == [True, True]
         assert pool.executed == 2  # the prediction equal to the gold reused its result
-        v2 = sb.compare(concert, gold, "SELECT name FROM singer")
+        v2 = sb.compare(bookshop_db, gold, "SELECT name FROM authors")
         assert pool.executed == 3 and not v2.match
         assert v2.gold is v1[0].gold
 
 
-def test_gold_cache_notices_a_changed_database(spider_dir, tmp_path):
-    db = tmp_path / "concert_singer.sqlite"
-    shutil.copyfile(spider_dir / "database" / "concert_singer" / "concert_singer.sqlite", db)
+def test_gold_cache_notices_a_changed_database(bookshop_db, counts, tmp_path):
+    db = tmp_path / "bookshop.sqlite"
+    shutil.copyfile(bookshop_db, db)
     db.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    n = counts["authors"]
     with Sandbox(workers=1) as sb:
-        assert sb.compare(db, "SELECT count(*) FROM singer", "SELECT 6").match
+        assert sb.compare(db, "SELECT count(*) FROM authors", f"SELECT {n}").match
         conn = sqlite3.connect(db)
-        conn.execute("DELETE FROM singer WHERE singer_id = 1")
+        conn.execute("DELETE FROM authors WHERE author_id = 1")
         conn.commit()
         conn.close()
-        assert sb.compare(db, "SELECT count(*) FROM singer", "SELECT 5").match
+        assert sb.compare(db, "SELECT count(*) FROM authors", f"SELECT {n - 1}").match
 
 
-def test_failed_gold_never_matches(sb, concert):
-    v = sb.compare(concert, "SELECT * FROM no_such", "SELECT * FROM no_such")
+def test_failed_gold_never_matches(sb, bookshop_db):
+    v = sb.compare(bookshop_db, "SELECT * FROM no_such", "SELECT * FROM no_such")
     assert not v.match and v.gold.error_type == "no_such_table"
     assert v.to_dict()["match"] is False and set(v.to_dict()) == {"match", "mode", "pred", "gold"}
 
 
-def test_distinct_and_duplicates_on_a_real_database(sb, concert):
-    gold, pred = "SELECT DISTINCT country FROM singer", "SELECT country FROM singer"
-    got = {m: sb.compare(concert, gold, pred, mode=m).match for m in ("bird", "spider_ts", "strict")}
+def test_distinct_and_duplicates_on_a_real_database(sb, bookshop_db):
+    gold, pred = "SELECT DISTINCT country FROM authors", "SELECT country FROM authors"
+    got = {m: sb.compare(bookshop_db, gold, pred, mode=m).match for m in ("bird", "spider_ts", "strict")}
     assert got == {"bird": True, "spider_ts": False, "strict": False}
 
 
-def test_spider_ts_runs_on_every_database_of_a_test_suite(spider_dir, tmp_path):
-    src = spider_dir / "database" / "concert_singer" / "concert_singer.sqlite"
-    suite = tmp_path / "concert_singer"
+def test_spider_ts_runs_on_every_database_of_a_test_suite(bookshop_db, tmp_path):
+    suite = tmp_path / "bookshop"
     suite.mkdir()
-    main_db = suite / "concert_singer.sqlite"
-    shutil.copyfile(src, main_db)
-    variant = suite / "concert_singer_2.sqlite"
-    shutil.copyfile(src, variant)
+    main_db = suite / "bookshop.sqlite"
+    shutil.copyfile(bookshop_db, main_db)
+    variant = suite / "bookshop_2.sqlite"
+    shutil.copyfile(bookshop_db, variant)
+    (oldest, year), (second, second_year) = sqlite_rows(bookshop_db, "SELECT name, birth_year FROM authors "
+                                                                 "ORDER BY birth_year LIMIT 2")
+    assert year < second_year  # one author is the oldest
     conn = sqlite3.connect(variant)
-    conn.execute("UPDATE singer SET age = 60 WHERE name = 'Rose White'")
+    conn.execute("UPDATE authors SET birth_year = ? WHERE name = ?", (year - 10, second))
     conn.commit()
     conn.close()
-    gold = "SELECT name FROM singer WHERE age > 50"  # Joe Sharp (52) only, until the variant
-    pred = "SELECT name FROM singer WHERE name = 'Joe Sharp'"  # right on the original DB only
+    gold = f"SELECT name FROM authors WHERE birth_year < {year + 1}"  # the oldest only, until the variant
+    pred = f"SELECT name FROM authors WHERE name = '{oldest}'"  # right on the original DB only
     with Sandbox(workers=2) as sb:
         assert sb.compare(main_db, gold, pred, mode="bird").match
         v = sb.compare(main_db, gold, pred, mode="spider_ts")
         assert not v.match
-        assert v.pred.rows == [("Joe Sharp",)] and v.gold.rows == [("Joe Sharp",)]  # shown: db_path's
-        assert sb.compare(main_db, gold, "SELECT name FROM singer WHERE age >= 51", mode="spider_ts").match
+        assert v.pred.rows == [(oldest,)] and v.gold.rows == [(oldest,)]  # shown: db_path's
+        same = f"SELECT name FROM authors WHERE birth_year <= {year}"  # the same rule, written another way
+        assert sb.compare(main_db, gold, same, mode="spider_ts").match
 
 
-def test_unrelated_databases_sharing_a_folder_are_not_a_test_suite(spider_dir, tmp_path):
-    for db_id in ("concert_singer", "pets_1"):
-        shutil.copyfile(spider_dir / "database" / db_id / f"{db_id}.sqlite", tmp_path / f"{db_id}.sqlite")
+def test_unrelated_databases_sharing_a_folder_are_not_a_test_suite(demo_dbs, counts, tmp_path):
+    for db_id in ("bookshop", "school"):
+        shutil.copyfile(demo_dbs[db_id], tmp_path / f"{db_id}.sqlite")
     with Sandbox(workers=1) as sb:
-        v = sb.compare(tmp_path / "concert_singer.sqlite", "SELECT count(*) FROM singer", "SELECT 6",
+        v = sb.compare(tmp_path / "bookshop.sqlite", "SELECT count(*) FROM authors", f"SELECT {counts['authors']}",
                        mode="spider_ts")
         assert v.match
 
 
-def test_async_api(sb, concert):
+def test_async_api(sb, bookshop_db, counts):
+    n = counts["authors"]
+
     async def go():
         rs, vs = await asyncio.gather(
-            sb.arun_many([(concert, "SELECT count(*) FROM singer")]),
-            sb.acompare_many([(concert, "SELECT count(*) FROM singer", "SELECT 6")]))
+            sb.arun_many([(bookshop_db, "SELECT count(*) FROM authors")]),
+            sb.acompare_many([(bookshop_db, "SELECT count(*) FROM authors", f"SELECT {n}")]))
         return rs, vs
 
     rs, vs = asyncio.run(go())
-    assert rs[0].rows == [(6,)] and vs[0].match
+    assert rs[0].rows == [(n,)] and vs[0].match
 
 
-def test_concurrent_callers_from_threads(sb, concert):
-    out = {}
+def test_concurrent_callers_from_threads(sb, bookshop_db, counts):
+    out, guesses = {}, range(counts["authors"] - 6, counts["authors"] + 4)
 
     def call(i):
-        out[i] = sb.compare_many([(concert, "SELECT count(*) FROM singer", f"SELECT {j}") for j in range(10)])
+        out[i] = sb.compare_many([(bookshop_db, "SELECT count(*) FROM authors", f"SELECT {j}") for j in guesses])
 
     threads = [threading.Thread(target=call, args=(i,)) for i in range(4)]
     [t.start() for t in threads]
     [t.join(30) for t in threads]
-    assert all([v.match for v in out[i]] == [j == 6 for j in range(10)] for i in range(4))
+    assert all([v.match for v in out[i]] == [j == counts["authors"] for j in guesses] for i in range(4))
 
 
-def test_get_sandbox_is_shared_and_options_give_views(concert):
+def test_get_sandbox_is_shared_and_options_give_views(bookshop_db):
     a, b = get_sandbox(), get_sandbox()
     assert a is b
     view = get_sandbox(timeout=0.3)
     assert view.timeout == 0.3 and view._shared is a._shared
-    r = view.run(concert, "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r")
+    r = view.run(bookshop_db, "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r")
     assert r.error_type == "timeout" and r.elapsed_s < 1.0
 
 
@@ -433,28 +447,28 @@ def test_bad_arguments_raise():
         Sandbox(workers=1).compare_many([("db", "SELECT 1")])
 
 
-def test_result_is_the_public_dataclass(sb, concert):
-    r = sb.run(concert, "SELECT 1 AS one")
+def test_result_is_the_public_dataclass(sb, bookshop_db):
+    r = sb.run(bookshop_db, "SELECT 1 AS one")
     assert isinstance(r, Result) and r.columns == ["one"] and r.rows == [(1,)] and r.elapsed_s >= 0
 
 
-def test_an_interrupted_batch_does_not_leak_into_the_next(concert):
+def test_an_interrupted_batch_does_not_leak_into_the_next(bookshop_db, counts):
     import _thread
 
     slow = "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r"
     with Sandbox(workers=2, timeout=2.0) as sb:
         threading.Timer(0.3, _thread.interrupt_main).start()
         with pytest.raises(KeyboardInterrupt):
-            sb.run_many([(concert, slow), (concert, slow + " -- again")])
-        rs = sb.run_many([(concert, "SELECT count(*) FROM singer"), (concert, "SELECT count(*) FROM stadium")])
-        assert [r.rows for r in rs] == [[(6,)], [(9,)]]
+            sb.run_many([(bookshop_db, slow), (bookshop_db, slow + " -- again")])
+        rs = sb.run_many([(bookshop_db, "SELECT count(*) FROM authors"), (bookshop_db, "SELECT count(*) FROM books")])
+        assert [r.rows for r in rs] == [[(counts["authors"],)], [(counts["books"],)]]
 
 
-def test_a_closed_sandbox_starts_again_on_use(concert):
+def test_a_closed_sandbox_starts_again_on_use(bookshop_db):
     sb = Sandbox(workers=1)
-    assert sb.run(concert, "SELECT 1").ok
+    assert sb.run(bookshop_db, "SELECT 1").ok
     sb.close()
-    assert sb.run(concert, "SELECT 2").rows == [(2,)]
+    assert sb.run(bookshop_db, "SELECT 2").rows == [(2,)]
     sb.close()
 
 

@@ -1,4 +1,5 @@
-"""The judge on the whole Spider dev set, known-different pairs, a torch-loaded parent, and the CLI."""
+"""The judge on every gold query of a dev set (Spider's, when installed, and the demo data in Spider's layout),
+known-different pairs, a torch-loaded parent, and the CLI."""
 
 from __future__ import annotations
 
@@ -10,14 +11,19 @@ import textwrap
 
 import pytest
 
+from conftest import sqlite_rows, sqlite_value
 from sqlrl.sql import MODES, Sandbox, results_match
 
+DEV_SIZE = {"spider_dir": 600}  # Spider dev as the data README gives it; the demo's is what its file holds
 
-@pytest.fixture(scope="module")
-def dev(spider_dir):
-    items = json.loads((spider_dir / "dev.json").read_text())
+
+@pytest.fixture(scope="module", params=["mini_spider", "spider_dir"])
+def dev(request):
+    root = request.getfixturevalue(request.param)
+    items = json.loads((root / "dev.json").read_text())
     for it in items:
-        it["db"] = str(spider_dir / "database" / it["db_id"] / f"{it['db_id']}.sqlite")
+        it["db"] = str(root / "database" / it["db_id"] / f"{it['db_id']}.sqlite")
+    assert len(items) == DEV_SIZE.get(request.param, len(items)) > 0
     return items
 
 
@@ -33,7 +39,7 @@ def test_every_dev_gold_query_matches_itself(sb, dev, mode):
     # with its own Result: the comparison itself is exercised, not object identity.
     verdicts = sb.compare_many([(it["db"], it["query"], it["query"] + "\n") for it in dev], mode=mode)
     failed = [(it["db_id"], it["query"], v.gold.error) for it, v in zip(dev, verdicts) if not v.match]
-    assert len(verdicts) == len(dev) == 600
+    assert len(verdicts) == len(dev)
     assert failed == []
     assert all(v.gold.ok and v.pred.ok and v.mode == mode for v in verdicts)
     assert all(v.pred is not v.gold for v in verdicts)
@@ -51,33 +57,37 @@ def test_dev_results_agree_with_an_independent_run(sb, dev):
 
 # (db_id, gold, pred, which modes must say "no"): real mistakes a model makes.
 DIFFERENT = [
-    ("concert_singer", "SELECT count(*) FROM singer", "SELECT count(*) FROM stadium", MODES),
-    ("concert_singer", "SELECT name FROM singer WHERE age > 41", "SELECT name FROM singer WHERE age >= 41", MODES),
-    ("concert_singer", "SELECT name, country FROM singer", "SELECT name FROM singer", MODES),
-    ("concert_singer", "SELECT avg(age) FROM singer WHERE age > 25", "SELECT sum(age) / count(*) FROM singer WHERE age > 25", MODES),
-    ("concert_singer", "SELECT name FROM singer ORDER BY age DESC", "SELECT name FROM singer ORDER BY age", ("strict", "spider_ts")),
-    ("concert_singer", "SELECT name, age FROM singer", "SELECT age, name FROM singer", ("bird", "strict")),
-    ("concert_singer", "SELECT count(DISTINCT country) FROM singer", "SELECT count(country) FROM singer", MODES),
-    ("concert_singer", "SELECT country FROM singer", "SELECT DISTINCT country FROM singer", ("spider_ts", "strict")),
-    ("pets_1", "SELECT count(*) FROM student WHERE age > 20", "SELECT count(*) FROM student WHERE age >= 20", MODES),
-    ("pets_1", "SELECT max(weight) FROM pets", "SELECT min(weight) FROM pets", MODES),
-    ("flight_2", "SELECT count(*) FROM airlines WHERE country = 'USA'", "SELECT count(*) FROM airlines WHERE country = 'usa'", MODES),
-    ("flight_2", "SELECT airline FROM airlines WHERE abbreviation = 'UAL'", "SELECT * FROM airlines WHERE abbreviation = 'UAL'", MODES),
+    ("bookshop", "SELECT count(*) FROM authors", "SELECT count(*) FROM books", MODES),
+    ("bookshop", "SELECT name FROM authors WHERE birth_year > 1975",
+     "SELECT name FROM authors WHERE birth_year >= 1975", MODES),
+    ("bookshop", "SELECT name, country FROM authors", "SELECT name FROM authors", MODES),
+    ("bookshop", "SELECT avg(birth_year) FROM authors WHERE birth_year > 1950",
+     "SELECT sum(birth_year) / count(*) FROM authors WHERE birth_year > 1950", MODES),
+    ("bookshop", "SELECT name FROM authors ORDER BY birth_year DESC", "SELECT name FROM authors ORDER BY birth_year",
+     ("strict", "spider_ts")),
+    ("bookshop", "SELECT name, birth_year FROM authors", "SELECT birth_year, name FROM authors", ("bird", "strict")),
+    ("bookshop", "SELECT count(DISTINCT country) FROM authors", "SELECT count(country) FROM authors", MODES),
+    ("bookshop", "SELECT country FROM authors", "SELECT DISTINCT country FROM authors", ("spider_ts", "strict")),
+    ("school", "SELECT count(*) FROM students WHERE age > 16", "SELECT count(*) FROM students WHERE age >= 16", MODES),
+    ("school", "SELECT max(salary) FROM teachers", "SELECT min(salary) FROM teachers", MODES),
+    ("flights", "SELECT count(*) FROM airlines WHERE country = 'USA'",
+     "SELECT count(*) FROM airlines WHERE country = 'usa'", MODES),
+    ("flights", "SELECT name FROM airlines WHERE country = 'Japan'", "SELECT * FROM airlines WHERE country = 'Japan'",
+     MODES),
 ]
 
 
 @pytest.mark.parametrize(("db_id", "gold", "pred", "modes"), DIFFERENT)
-def test_known_different_pairs_do_not_match(sb, spider_dir, db_id, gold, pred, modes):
-    db = spider_dir / "database" / db_id / f"{db_id}.sqlite"
+def test_known_different_pairs_do_not_match(sb, demo_dbs, db_id, gold, pred, modes):
+    db = demo_dbs[db_id]
     for mode in MODES:
         v = sb.compare(db, gold, pred, mode=mode)
         assert v.gold.ok and v.pred.ok, (v.gold.error, v.pred.error)
         assert v.match is (mode not in modes), (mode, v.gold.rows[:5], v.pred.rows[:5])
 
 
-def test_avg_written_two_ways_matches_despite_float_noise(sb, spider_dir):
-    db = spider_dir / "database" / "concert_singer" / "concert_singer.sqlite"
-    v = sb.compare(db, "SELECT avg(age) FROM singer", "SELECT sum(age) * 1.0 / count(*) FROM singer")
+def test_avg_written_two_ways_matches_despite_float_noise(sb, bookshop_db):
+    v = sb.compare(bookshop_db, "SELECT avg(price) FROM books", "SELECT sum(price) * 1.0 / count(*) FROM books")
     assert v.match
 
 
@@ -93,10 +103,10 @@ TORCH_SCRIPT = textwrap.dedent("""
     waiter = threading.Thread(target=stop.wait)  # a live thread at fork/exec time, as in a trainer
     waiter.start()
     from sqlrl.sql import Sandbox
-    db, gold = sys.argv[1], "SELECT count(*) FROM singer"
+    db, n, gold = sys.argv[1], int(sys.argv[2]), "SELECT count(*) FROM authors"
     try:
         with Sandbox(workers=2) as sb:
-            vs = sb.compare_many([(db, gold, "SELECT 6"), (db, gold, "SELECT 7")] * 50)
+            vs = sb.compare_many([(db, gold, f"SELECT {n}"), (db, gold, f"SELECT {n + 1}")] * 50)
             stats = []
             for w in sb._shared.pool._workers:
                 lines = open(f"/proc/{w.proc.pid}/status").read().splitlines()
@@ -110,9 +120,10 @@ TORCH_SCRIPT = textwrap.dedent("""
 """)
 
 
-def test_pool_works_with_torch_loaded_and_workers_inherit_nothing(spider_dir):
-    db = str(spider_dir / "database" / "concert_singer" / "concert_singer.sqlite")
-    out = subprocess.run([sys.executable, "-c", TORCH_SCRIPT, db], capture_output=True, text=True, timeout=120)
+def test_pool_works_with_torch_loaded_and_workers_inherit_nothing(bookshop_db):
+    n = sqlite_value(bookshop_db, "SELECT count(*) FROM authors")
+    out = subprocess.run([sys.executable, "-c", TORCH_SCRIPT, bookshop_db, str(n)], capture_output=True, text=True,
+                         timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     got = json.loads(out.stdout.strip().splitlines()[-1])
     assert got["matches"] == [True, False] and got["n"] == 100
@@ -122,29 +133,30 @@ def test_pool_works_with_torch_loaded_and_workers_inherit_nothing(spider_dir):
 
 
 FORK_SCRIPT = textwrap.dedent("""
-    import os, sys
+    import json, os, sys
     from sqlrl.sql import Sandbox
-    db = sys.argv[1]
+    db, counts = sys.argv[1], json.loads(sys.argv[2])
     sb = Sandbox(workers=1)
-    assert sb.run(db, "SELECT count(*) FROM singer").rows == [(6,)]
+    assert sb.run(db, "SELECT count(*) FROM authors").rows == [(counts["authors"],)]
     parent_worker = sb._shared.pool._workers[0].proc.pid
     pid = os.fork()
     if pid == 0:  # e.g. a DataLoader worker forked from a trainer that already used the sandbox
-        ok = sb.run(db, "SELECT count(*) FROM stadium").rows == [(9,)]
+        ok = sb.run(db, "SELECT count(*) FROM books").rows == [(counts["books"],)]
         mine = sb._shared.pool._workers[0].proc.pid
         os._exit(0 if ok and mine != parent_worker else 1)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert sb._shared.pool._workers[0].proc.pid == parent_worker
-    assert sb.run(db, "SELECT count(*) FROM concert").rows == [(6,)]
+    assert sb.run(db, "SELECT count(*) FROM customers").rows == [(counts["customers"],)]
     sb.close()
     print("ok")
 """)
 
 
-def test_a_forked_child_gets_its_own_workers(spider_dir):
-    db = str(spider_dir / "database" / "concert_singer" / "concert_singer.sqlite")
-    out = subprocess.run([sys.executable, "-c", FORK_SCRIPT, db], capture_output=True, text=True, timeout=60)
+def test_a_forked_child_gets_its_own_workers(bookshop_db):
+    counts = {t: sqlite_value(bookshop_db, f"SELECT count(*) FROM {t}") for t in ("authors", "books", "customers")}
+    out = subprocess.run([sys.executable, "-c", FORK_SCRIPT, bookshop_db, json.dumps(counts)], capture_output=True,
+                         text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
 
 
@@ -153,28 +165,30 @@ def _cli(*args):
                           text=True, timeout=60, env={**os.environ, "COLUMNS": "120"})
 
 
-def test_cli_run_json_shape(spider_dir):
-    db = str(spider_dir / "database" / "concert_singer" / "concert_singer.sqlite")
-    out = _cli("run", db, "SELECT name FROM singer ORDER BY name LIMIT 2", "--json")
+def test_cli_run_json_shape(bookshop_db):
+    db, query = bookshop_db, "SELECT name FROM authors ORDER BY name LIMIT 2"
+    out = _cli("run", db, query, "--json")
     assert out.returncode == 0, out.stderr
     got = json.loads(out.stdout)
-    assert got == {"ok": True, "columns": ["Name"], "rows": [["Joe Sharp"], ["John Nizinik"]], "error": None,
+    assert got == {"ok": True, "columns": ["name"], "rows": [list(r) for r in sqlite_rows(db, query)], "error": None,
                    "error_type": None, "elapsed_s": got["elapsed_s"], "truncated": False}
-    out = _cli("run", db, "SELECT * FROM singer", "--max-rows", "2", "--json")
+    out = _cli("run", db, "SELECT * FROM authors", "--max-rows", "2", "--json")
     assert json.loads(out.stdout)["truncated"] is True
-    out = _cli("run", db, "DROP TABLE singer", "--json")
+    out = _cli("run", db, "DROP TABLE authors", "--json")
     assert out.returncode == 1 and json.loads(out.stdout)["error_type"] == "denied"
 
 
-def test_cli_compare_json_and_table(spider_dir):
-    db = str(spider_dir / "database" / "concert_singer" / "concert_singer.sqlite")
-    out = _cli("compare", db, "--gold", "SELECT name FROM singer", "--pred",
-               "SELECT name FROM singer ORDER BY name", "--mode", "strict", "--json")
+def test_cli_compare_json_and_table(bookshop_db):
+    db = bookshop_db
+    out = _cli("compare", db, "--gold", "SELECT name FROM authors", "--pred",
+               "SELECT name FROM authors ORDER BY name", "--mode", "strict", "--json")
     got = json.loads(out.stdout)
     assert out.returncode == 1 and got["match"] is False and got["mode"] == "strict"
-    assert set(got) == {"match", "mode", "pred", "gold"} and len(got["gold"]["rows"]) == 6
-    out = _cli("compare", db, "--gold", "SELECT name FROM singer", "--pred", "SELECT name FROM singer ORDER BY name")
-    assert out.returncode == 0 and "MATCH" in out.stdout and "Joe Sharp" in out.stdout
+    assert set(got) == {"match", "mode", "pred", "gold"}
+    assert len(got["gold"]["rows"]) == sqlite_value(db, "SELECT count(*) FROM authors")
+    out = _cli("compare", db, "--gold", "SELECT name FROM authors", "--pred", "SELECT name FROM authors ORDER BY name")
+    assert out.returncode == 0 and "MATCH" in out.stdout
+    assert sqlite_value(db, "SELECT name FROM authors ORDER BY name LIMIT 1") in out.stdout
 
 
 def test_cli_missing_database_is_a_user_error(tmp_path):
