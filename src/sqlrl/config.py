@@ -60,6 +60,35 @@ class RewardConfig:
     params: dict = field(default_factory=dict, metadata={"help": "per-component parameters, e.g. {length: {max_tokens: 512}}"})
     mode: str = field(default="bird", metadata={"help": "result comparison: bird | spider_ts | strict"})
     timeout: float = field(default=5.0, metadata={"help": "per-query time limit in seconds"})
+    schedule: dict = field(default_factory=dict, metadata={
+        "help": "per-component weight over training: {name: [[fraction_of_max_steps, weight], ...]}, linear "
+                "between points, constant outside them; replaces the component's weight"})
+
+    def check(self, where: str = "reward") -> "RewardConfig":
+        """Raise UserError on a malformed schedule (component names are checked against the preset by
+        sqlrl.rewards.build_rewards, which knows the presets); returns self."""
+        if not isinstance(self.schedule, dict):
+            raise UserError(f"{where}.schedule must map component names to lists of [fraction, weight] points, "
+                            f"got {type(self.schedule).__name__}.")
+        for name, points in self.schedule.items():
+            at = f"{where}.schedule.{name}"
+            if not isinstance(points, list) or not points:
+                raise UserError(f"{at} must be a non-empty list of [fraction_of_max_steps, weight] points, "
+                                f"e.g. [[0.0, 1.0], [0.3, 0.2]].")
+            for i, point in enumerate(points):
+                if (not isinstance(point, (list, tuple)) or len(point) != 2
+                        or not all(_is_number(v) for v in point)):
+                    raise UserError(f"{at}[{i}] = {point!r}: each point is [fraction_of_max_steps, weight], two numbers.")
+                if not 0.0 <= point[0] <= 1.0:
+                    raise UserError(f"{at}[{i}]: fraction {point[0]} is outside [0, 1] (it is a share of max_steps).")
+                if i and point[0] <= points[i - 1][0]:
+                    raise UserError(f"{at}: fractions must increase from point to point ({points[i - 1][0]} then "
+                                    f"{point[0]} at point {i}).")
+        return self
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value  # NaN is not
 
 
 @dataclass
@@ -162,10 +191,14 @@ def _read_yaml(path: Path) -> dict:
     return data
 
 
+_WHOLE = ("weights", "params", "schedule")  # mappings a later recipe replaces whole: they go with its preset
+
+
 def _merge(base: dict, over: dict) -> dict:
     out = dict(base)
     for k, v in over.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) and k not in ("weights", "params") else v
+        deep = isinstance(v, dict) and isinstance(out.get(k), dict) and k not in _WHOLE
+        out[k] = _merge(out[k], v) if deep else v
     return out
 
 
@@ -249,6 +282,7 @@ def build(raw: dict, where: str = "recipe") -> RunConfig:
                 raise _unknown(f"{name}.{key}", valid, where)
         setattr(cfg, name, cls(**section))
     cfg.env.check("env")
+    cfg.reward.check("reward")
     valid_training = trl_fields(cfg.trainer)
     for key in cfg.training:
         if key not in valid_training:

@@ -58,16 +58,21 @@ def get_preset(name: str) -> Preset:
 
 
 def build_rewards(preset: str = "arctic", weights: dict | None = None, template: str = "plain",
-                  mode: str = "bird", timeout: float = 5.0, params: dict | None = None):
+                  mode: str = "bird", timeout: float = 5.0, params: dict | None = None, schedule: dict | None = None):
     """The reward functions and weights of a preset: `(funcs, weights)`, in the same order.
 
     `weights` maps component names to weights overriding the preset's; `params` maps component
-    names to parameter overrides (e.g. `{"length": {"max_chars": 600}}`). Unknown names raise
-    `UserError` naming the preset's components.
+    names to parameter overrides (e.g. `{"length": {"max_chars": 600}}`); `schedule` maps
+    component names to `[[fraction_of_max_steps, weight], ...]` points (sqlrl.rewards.schedule):
+    such a component weighs its own values by the schedule and gets weight 1.0 here, the schedule
+    replacing any weight given for it. Unknown names raise `UserError` naming the preset's components.
     """
+    from sqlrl.rewards.schedule import scheduled
+
     spec = get_preset(preset)
     names = [name for name, _, _ in spec.components]
-    for what, given in (("reward.weights", weights or {}), ("reward.params", params or {})):
+    for what, given in (("reward.weights", weights or {}), ("reward.params", params or {}),
+                        ("reward.schedule", schedule or {})):
         unknown = sorted(set(given) - set(names))
         if unknown:
             raise UserError(
@@ -76,9 +81,13 @@ def build_rewards(preset: str = "arctic", weights: dict | None = None, template:
             )
     funcs, out_weights = [], []
     for name, weight, base in spec.components:
-        funcs.append(get_reward(name, template=template, mode=mode, timeout=timeout,
-                                **{**base, **(params or {}).get(name, {})}))
-        out_weights.append(float((weights or {}).get(name, weight)))
+        fn = get_reward(name, template=template, mode=mode, timeout=timeout, **{**base, **(params or {}).get(name, {})})
+        if name in (schedule or {}):
+            funcs.append(scheduled(fn, schedule[name]))
+            out_weights.append(1.0)
+        else:
+            funcs.append(fn)
+            out_weights.append(float((weights or {}).get(name, weight)))
     return funcs, out_weights
 
 
