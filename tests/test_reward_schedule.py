@@ -79,7 +79,8 @@ def test_unknown_component_exits_2_before_loading(tmp_path, capsys, monkeypatch)
 
 def _weights_logged(run_dir, name="executable") -> dict[int, float]:
     state = json.loads((run_dir / "trainer_state.json").read_text())
-    return {rec["step"]: rec[f"reward_weight/{name}"] for rec in state["log_history"] if f"reward_weight/{name}" in rec}
+    key = f"reward_weight/{name}"
+    return {rec["step"]: rec[key] for rec in state["log_history"] if key in rec}
 
 
 def _cfg(tiny_model_dir, out, steps: int):

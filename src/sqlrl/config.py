@@ -36,6 +36,12 @@ class ModelConfig:
     lora_dropout: float = field(default=0.05, metadata={"help": "LoRA dropout"})
     lora_target_modules: Any = field(default="all-linear", metadata={"help": "modules to adapt: 'all-linear' or a list of names"})
     load_in_4bit: bool = field(default=False, metadata={"help": "QLoRA: 4-bit base weights (bitsandbytes, GPU only)"})
+    backend: str = field(default="transformers", metadata={
+        "help": "how the model and LoRA are built: transformers (+ PEFT) | unsloth (Unsloth's FastLanguageModel; "
+                "CUDA GPU and `pip install 'sqlrl[unsloth]'`)"})
+    ref_device: str = field(default="auto", metadata={
+        "help": "GRPO reference model of full fine-tuning with training.beta > 0: auto (TRL's choice, the training "
+                "device) | cpu (kept and run on the CPU to save accelerator memory); with LoRA there is no copy"})
 
 
 @dataclass
@@ -78,7 +84,8 @@ class RewardConfig:
             for i, point in enumerate(points):
                 if (not isinstance(point, (list, tuple)) or len(point) != 2
                         or not all(_is_number(v) for v in point)):
-                    raise UserError(f"{at}[{i}] = {point!r}: each point is [fraction_of_max_steps, weight], two numbers.")
+                    raise UserError(f"{at}[{i}] = {point!r}: each point is [fraction_of_max_steps, weight], "
+                                    "two numbers.")
                 if not 0.0 <= point[0] <= 1.0:
                     raise UserError(f"{at}[{i}]: fraction {point[0]} is outside [0, 1] (it is a share of max_steps).")
                 if i and point[0] <= points[i - 1][0]:
@@ -283,12 +290,39 @@ def build(raw: dict, where: str = "recipe") -> RunConfig:
         setattr(cfg, name, cls(**section))
     cfg.env.check("env")
     cfg.reward.check("reward")
+    if cfg.model.backend not in BACKENDS:
+        raise UserError(f"{where}: model.backend={cfg.model.backend!r}: choose one of {', '.join(BACKENDS)}.")
+    _check_ref_device(cfg, where)
     valid_training = trl_fields(cfg.trainer)
     for key in cfg.training:
         if key not in valid_training:
             raise _unknown(f"training.{key}", sorted(valid_training),
                            f"{where} (TRL {'GRPOConfig' if cfg.trainer == 'grpo' else 'SFTConfig'})")
     return cfg
+
+
+BACKENDS = ("transformers", "unsloth")
+REF_DEVICES = ("auto", "cpu")
+
+
+def _check_ref_device(cfg: RunConfig, where: str) -> None:
+    """model.ref_device=cpu only where a reference copy exists and nothing else places it."""
+    device = cfg.model.ref_device
+    if device not in REF_DEVICES:
+        raise UserError(f"{where}: model.ref_device={device!r}: choose one of {', '.join(REF_DEVICES)}.")
+    if device == "auto" or cfg.trainer != "grpo":
+        return
+    if cfg.model.lora:
+        raise UserError(f"{where}: model.ref_device=cpu applies to full fine-tuning only (model.lora=false). With "
+                        "LoRA the reference is the same weights with the adapter switched off: there is no copy to "
+                        "place, so it costs no memory. Remove model.ref_device, or set model.lora=false.")
+    for key in ("deepspeed", "fsdp"):
+        if cfg.training.get(key):
+            raise UserError(f"{where}: model.ref_device=cpu cannot be combined with training.{key}, which shards "
+                            "the reference copy across GPUs itself. Remove one of the two.")
+    if cfg.training.get("sync_ref_model"):
+        raise UserError(f"{where}: model.ref_device=cpu cannot be combined with training.sync_ref_model=true "
+                        "(the reference would be updated from GPU weights every few steps). Remove one of the two.")
 
 
 def load(recipe: str, overrides: list[str] = (), sources: list | None = None) -> RunConfig:

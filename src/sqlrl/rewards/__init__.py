@@ -81,7 +81,8 @@ def build_rewards(preset: str = "arctic", weights: dict | None = None, template:
             )
     funcs, out_weights = [], []
     for name, weight, base in spec.components:
-        fn = get_reward(name, template=template, mode=mode, timeout=timeout, **{**base, **(params or {}).get(name, {})})
+        fn = get_reward(name, template=template, mode=mode, timeout=timeout,
+                        **{**base, **(params or {}).get(name, {})})
         if name in (schedule or {}):
             funcs.append(scheduled(fn, schedule[name]))
             out_weights.append(1.0)

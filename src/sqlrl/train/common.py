@@ -19,6 +19,9 @@ def has_cuda() -> bool:
 
 def check_before_loading(cfg: RunConfig, resume: bool) -> Path:
     """Fail fast, before any model is loaded, on settings that cannot work here."""
+    from sqlrl.train.backend import check_backend
+
+    check_backend(cfg)
     out = Path(cfg.output_dir)
     if not has_cuda():
         if cfg.model.load_in_4bit:
@@ -102,6 +105,12 @@ def load_model_and_tokenizer(cfg: RunConfig):
 
     from sqlrl.models import load_model, load_tokenizer
 
+    if cfg.model.backend == "unsloth":
+        from sqlrl.train.backend import load_unsloth
+
+        model, tokenizer = load_unsloth(cfg)
+        model.train()
+        return model, tokenizer
     tokenizer = load_tokenizer(cfg.model.name)
     if cfg.model.load_in_4bit:
         from transformers import AutoModelForCausalLM, BitsAndBytesConfig
@@ -118,7 +127,8 @@ def load_model_and_tokenizer(cfg: RunConfig):
 
 
 def peft_config(cfg: RunConfig):
-    if not cfg.model.lora:
+    """The LoRA config TRL attaches, or None (full fine-tuning, or Unsloth, which attached its own)."""
+    if not cfg.model.lora or cfg.model.backend == "unsloth":
         return None
     from peft import LoraConfig
 

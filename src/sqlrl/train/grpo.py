@@ -66,8 +66,13 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
     args = GRPOConfig(**args_dict)
     if is_main_process():
         cfgmod.save(cfg, out)
-    trainer = grpo_trainer_class(_record_data_order)(model=model, reward_funcs=extra.pop("reward_funcs", funcs), args=args, train_dataset=train_ds,
-                               processing_class=tokenizer, peft_config=peft_config(cfg), **extra)
+    ref_device = cfg.model.ref_device if cfg.model.ref_device != "auto" else None
+    if ref_device and not args.beta:
+        print(f"sqlrl: note: model.ref_device={ref_device} is ignored: training.beta=0 computes no reference")
+        ref_device = None
+    trainer = grpo_trainer_class(_record_data_order, ref_device=ref_device)(
+        model=model, reward_funcs=extra.pop("reward_funcs", funcs), args=args, train_dataset=train_ds,
+        processing_class=tokenizer, peft_config=peft_config(cfg), **extra)
     return run_trainer(trainer, cfg, tokenizer, out, resume, started)
 
 
