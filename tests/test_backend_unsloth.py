@@ -105,6 +105,7 @@ def test_unsloth_builds_the_model_and_lora_then_the_same_trainer_runs(stand_in, 
     assert lora["target_modules"] == ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
     assert lora["use_gradient_checkpointing"] is False  # the demo recipe turns checkpointing off
     assert (final / "adapter_config.json").is_file()  # one adapter, saved as PEFT saves it: eval loads it as usual
+    assert "(built with Unsloth)" in (tmp_path / "run" / "README.md").read_text()
 
 
 def test_unsloth_full_fine_tuning_asks_for_no_lora(stand_in, tiny_model_dir, tmp_path):
