@@ -10,7 +10,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "sqlrl"
 
 # Lowest first. A module may import its own unit and any unit of a lower layer.
 LAYERS = [
-    {"errors", "paths", "jsonl", "__init__"},
+    {"errors", "paths", "jsonl", "envfile", "__init__"},
     {"sql"},
     {"data", "prompts", "models", "config", "stopping", "trl_compat"},
     {"rewards"},

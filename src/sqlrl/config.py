@@ -36,6 +36,12 @@ class ModelConfig:
     lora_dropout: float = field(default=0.05, metadata={"help": "LoRA dropout"})
     lora_target_modules: Any = field(default="all-linear", metadata={"help": "modules to adapt: 'all-linear' or a list of names"})
     load_in_4bit: bool = field(default=False, metadata={"help": "QLoRA: 4-bit base weights (bitsandbytes, GPU only)"})
+    backend: str = field(default="transformers", metadata={
+        "help": "how the model and LoRA are built: transformers (+ PEFT) | unsloth (Unsloth's FastLanguageModel; "
+                "CUDA GPU and `pip install 'sqlrl[unsloth]'`)"})
+    ref_device: str = field(default="auto", metadata={
+        "help": "GRPO reference model of full fine-tuning with training.beta > 0: auto (TRL's choice, the training "
+                "device) | cpu (kept and run on the CPU to save accelerator memory); with LoRA there is no copy"})
 
 
 @dataclass
@@ -62,6 +68,36 @@ class RewardConfig:
         "help": "registered rewards added to the preset, with their weights, e.g. {row_f1: 0.2, length: 0.1}"})
     mode: str = field(default="bird", metadata={"help": "result comparison: bird | spider_ts | strict"})
     timeout: float = field(default=5.0, metadata={"help": "per-query time limit in seconds"})
+    schedule: dict = field(default_factory=dict, metadata={
+        "help": "per-component weight over training: {name: [[fraction_of_max_steps, weight], ...]}, linear "
+                "between points, constant outside them; replaces the component's weight"})
+
+    def check(self, where: str = "reward") -> "RewardConfig":
+        """Raise UserError on a malformed schedule (component names are checked against the preset by
+        sqlrl.rewards.build_rewards, which knows the presets); returns self."""
+        if not isinstance(self.schedule, dict):
+            raise UserError(f"{where}.schedule must map component names to lists of [fraction, weight] points, "
+                            f"got {type(self.schedule).__name__}.")
+        for name, points in self.schedule.items():
+            at = f"{where}.schedule.{name}"
+            if not isinstance(points, list) or not points:
+                raise UserError(f"{at} must be a non-empty list of [fraction_of_max_steps, weight] points, "
+                                f"e.g. [[0.0, 1.0], [0.3, 0.2]].")
+            for i, point in enumerate(points):
+                if (not isinstance(point, (list, tuple)) or len(point) != 2
+                        or not all(_is_number(v) for v in point)):
+                    raise UserError(f"{at}[{i}] = {point!r}: each point is [fraction_of_max_steps, weight], "
+                                    "two numbers.")
+                if not 0.0 <= point[0] <= 1.0:
+                    raise UserError(f"{at}[{i}]: fraction {point[0]} is outside [0, 1] (it is a share of max_steps).")
+                if i and point[0] <= points[i - 1][0]:
+                    raise UserError(f"{at}: fractions must increase from point to point ({points[i - 1][0]} then "
+                                    f"{point[0]} at point {i}).")
+        return self
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value  # NaN is not
 
 
 @dataclass
@@ -164,10 +200,14 @@ def _read_yaml(path: Path) -> dict:
     return data
 
 
+_WHOLE = ("weights", "params", "extra", "schedule")  # mappings a later recipe replaces whole: they go with its preset
+
+
 def _merge(base: dict, over: dict) -> dict:
     out = dict(base)
     for k, v in over.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) and k not in ("weights", "params", "extra") else v
+        deep = isinstance(v, dict) and isinstance(out.get(k), dict) and k not in _WHOLE
+        out[k] = _merge(out[k], v) if deep else v
     return out
 
 
@@ -251,12 +291,40 @@ def build(raw: dict, where: str = "recipe") -> RunConfig:
                 raise _unknown(f"{name}.{key}", valid, where)
         setattr(cfg, name, cls(**section))
     cfg.env.check("env")
+    cfg.reward.check("reward")
+    if cfg.model.backend not in BACKENDS:
+        raise UserError(f"{where}: model.backend={cfg.model.backend!r}: choose one of {', '.join(BACKENDS)}.")
+    _check_ref_device(cfg, where)
     valid_training = trl_fields(cfg.trainer)
     for key in cfg.training:
         if key not in valid_training:
             raise _unknown(f"training.{key}", sorted(valid_training),
                            f"{where} (TRL {'GRPOConfig' if cfg.trainer == 'grpo' else 'SFTConfig'})")
     return cfg
+
+
+BACKENDS = ("transformers", "unsloth")
+REF_DEVICES = ("auto", "cpu")
+
+
+def _check_ref_device(cfg: RunConfig, where: str) -> None:
+    """model.ref_device=cpu only where a reference copy exists and nothing else places it."""
+    device = cfg.model.ref_device
+    if device not in REF_DEVICES:
+        raise UserError(f"{where}: model.ref_device={device!r}: choose one of {', '.join(REF_DEVICES)}.")
+    if device == "auto" or cfg.trainer != "grpo":
+        return
+    if cfg.model.lora:
+        raise UserError(f"{where}: model.ref_device=cpu applies to full fine-tuning only (model.lora=false). With "
+                        "LoRA the reference is the same weights with the adapter switched off: there is no copy to "
+                        "place, so it costs no memory. Remove model.ref_device, or set model.lora=false.")
+    for key in ("deepspeed", "fsdp"):
+        if cfg.training.get(key):
+            raise UserError(f"{where}: model.ref_device=cpu cannot be combined with training.{key}, which shards "
+                            "the reference copy across GPUs itself. Remove one of the two.")
+    if cfg.training.get("sync_ref_model"):
+        raise UserError(f"{where}: model.ref_device=cpu cannot be combined with training.sync_ref_model=true "
+                        "(the reference would be updated from GPU weights every few steps). Remove one of the two.")
 
 
 def load(recipe: str, overrides: list[str] = (), sources: list | None = None) -> RunConfig:

@@ -2,8 +2,9 @@
 
 TRL's `GRPOTrainer` has no public hooks for what sqlrl needs (one more turn of generation for
 the multi-turn environment, prompt tokenization exactly as TRL does it, custom metrics, a look
-at each generation batch). Those few reaches into private methods live here, so a TRL upgrade
-means reading one file. Importing it warns when the installed TRL is outside the tested range.
+at each generation batch, the reference model kept on the CPU). Those few reaches into private
+methods live here, so a TRL upgrade means reading one file. Importing it warns when the
+installed TRL is outside the tested range.
 """
 
 from __future__ import annotations
@@ -55,14 +56,49 @@ def log_metric(trainer, name: str, value: float) -> None:
     trainer._metrics[mode][name].append(value)
 
 
-def grpo_trainer_class(on_generation_batch=None):
-    """TRL's GRPOTrainer, calling `on_generation_batch(trainer, inputs)` before each generation batch."""
+def grpo_trainer_class(on_generation_batch=None, ref_device: str | None = None):
+    """TRL's GRPOTrainer, calling `on_generation_batch(trainer, inputs)` before each generation batch.
+
+    `ref_device="cpu"` keeps the reference model of full fine-tuning with beta > 0 on the CPU
+    (SQL-R1's memory saving): TRL 1.16 builds `self.ref_model` in `__init__` and places it on the
+    training device; it is moved back to the CPU right after, and its log-probs are computed there
+    (`_get_per_token_logps_and_entropies` moves the batch to the CPU and the result back).
+    """
     from trl import GRPOTrainer
 
     class SqlrlGRPOTrainer(GRPOTrainer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if ref_device and self.ref_model is not None:
+                import torch
+
+                self.ref_model = self.accelerator.unwrap_model(self.ref_model).to(ref_device)
+                if torch.cuda.is_available():
+                    torch.cuda.empty_cache()  # give back the memory the copy held on the GPU
+
         def _generate_and_score_completions(self, inputs):
             if on_generation_batch is not None:
                 on_generation_batch(self, inputs)
             return super()._generate_and_score_completions(inputs)
 
+        def _get_per_token_logps_and_entropies(self, model, input_ids, *args, **kwargs):
+            if not ref_device or model is not self.ref_model or self.ref_model is None:
+                return super()._get_per_token_logps_and_entropies(model, input_ids, *args, **kwargs)
+            back = input_ids.device
+            moved = super()._get_per_token_logps_and_entropies(model, _to(input_ids, ref_device),
+                                                               *(_to(a, ref_device) for a in args),
+                                                               **{k: _to(v, ref_device) for k, v in kwargs.items()})
+            return tuple(_to(x, back) for x in moved)
+
     return SqlrlGRPOTrainer
+
+
+def _to(value, device):
+    """A tensor moved to `device`; anything else (ints, lists, None) as is."""
+    return value.to(device) if hasattr(value, "to") and hasattr(value, "device") else value
+
+
+def reference_logps(trainer, input_ids, attention_mask, logits_to_keep: int):
+    """Per-token log-probs of the completion tokens under the trainer's reference model (beta > 0,
+    full fine-tuning), computed the way the trainer computes them during training."""
+    return trainer._get_per_token_logps_and_entropies(trainer.ref_model, input_ids, attention_mask, logits_to_keep)[0]

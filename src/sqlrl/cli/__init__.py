@@ -7,7 +7,7 @@ import importlib
 import sys
 import warnings
 
-from sqlrl import __version__
+from sqlrl import __version__, envfile
 from sqlrl.errors import UserError
 
 # (command, module, help). A module exposes `add_parser(subparsers)` which registers its
@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sqlrl {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for user errors")
+    parser.add_argument("--env-file", metavar="FILE",
+                        help="read secrets and settings (HF_TOKEN, WANDB_API_KEY, ...) from FILE instead of ./.env; "
+                             "variables already in the environment win")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, module, help_text in COMMANDS:
         mod = importlib.import_module(module)
@@ -47,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        envfile.load(args.env_file)  # before any library reads HF_TOKEN / WANDB_*
         return args.func(args) or 0
     except UserError as e:
         if args.debug:

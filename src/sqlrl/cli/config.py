@@ -7,7 +7,13 @@ from sqlrl.config import RECIPES_DIR, list_recipes, load, recipe_description, to
 
 def _show(args) -> int:
     sources: list = []
-    text = to_yaml(load(args.recipe, args.overrides, sources=sources))
+    cfg = load(args.recipe, args.overrides, sources=sources)
+    if cfg.trainer == "grpo":  # reward names (weights, params, schedule) are checked against the preset
+        from sqlrl.rewards import build_rewards
+
+        build_rewards(cfg.reward.preset, weights=cfg.reward.weights, template=cfg.data.template, mode=cfg.reward.mode,
+                      params=cfg.reward.params, schedule=cfg.reward.schedule)
+    text = to_yaml(cfg)
     print("# composed from (first to last; later files override earlier ones):")
     for path in sources:
         print(f"#   {path}")

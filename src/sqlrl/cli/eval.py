@@ -138,9 +138,13 @@ def _finish(summary: dict, args) -> int:
 
 
 def _print_table(summary: dict) -> None:
-    lines = [f"{'difficulty':<12} {'n':>5} {'correct':>8} {'EX':>7}"]
+    from sqlrl.eval.report import pass_at_key
+
+    key = pass_at_key(summary)
+    lines = [f"{'difficulty':<12} {'n':>5} {'correct':>8} {'EX':>7}" + (f" {key:>8}" if key else "")]
     for d, b in summary["by_difficulty"].items():
-        lines.append(f"{d:<12} {b['n']:>5} {b['correct']:>8} {100 * b['ex']:>6.1f}%")
+        lines.append(f"{d:<12} {b['n']:>5} {b['correct']:>8} {100 * b['ex']:>6.1f}%"
+                     + (f" {100 * b.get(key, 0.0):>7.1f}%" if key else ""))
     print("\n".join(lines), file=sys.stderr)
 
 

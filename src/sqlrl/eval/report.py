@@ -30,29 +30,51 @@ def _plt():
     return plt
 
 
-def plot_by_difficulty(runs: dict[str, dict], path: Path) -> Path:
-    """Grouped bars of EX per difficulty, one group per level, one bar per run."""
-    plt = _plt()
+def pass_at_key(summary: dict) -> str | None:
+    """The summary's `pass@K` key, or None when it reports no pass@K."""
+    return next((k for k in summary if k.startswith("pass@")), None)
+
+
+def difficulty_bars(runs: dict[str, dict]) -> tuple[list[str], list[tuple[str, list[float], str | None]]]:
+    """What the difficulty plot draws: the levels (then "all") and, per run, its EX bars and, when the
+    run reports one, its pass@K bars (hatched): `(levels, [(label, values in %, hatch), ...])`."""
     levels: list[str] = []
     for s in runs.values():
         levels += [d for d in s["by_difficulty"] if d not in levels]
     levels.append("all")
-    fig, ax = plt.subplots(figsize=(1.4 + 1.2 * len(levels), 3.6))
-    width = 0.8 / max(len(runs), 1)
-    for k, (name, s) in enumerate(runs.items()):
-        vals = [100 * (s["ex"] if d == "all" else s["by_difficulty"].get(d, {}).get("ex", 0.0)) for d in levels]
-        xs = [x + (k - (len(runs) - 1) / 2) * width for x in range(len(levels))]
-        bars = ax.bar(xs, vals, width, label=name)
+    bars = []
+    for name, s in runs.items():
+        for key, hatch in (("ex", None), (pass_at_key(s), "//")):
+            if key is None:
+                continue
+            label = (name if key == "ex" else f"{name} {key}") if len(runs) > 1 else ("EX" if key == "ex" else key)
+            vals = [100 * ((s.get(key) if d == "all" else s["by_difficulty"].get(d, {}).get(key)) or 0.0)
+                    for d in levels]
+            bars.append((label, vals, hatch))
+    return levels, bars
+
+
+def plot_by_difficulty(runs: dict[str, dict], path: Path) -> Path:
+    """Grouped bars of EX per difficulty, one group per level, one bar per run (and one more per run
+    for its pass@K, hatched, when it reports one)."""
+    plt = _plt()
+    levels, series = difficulty_bars(runs)
+    fig, ax = plt.subplots(figsize=(1.4 + (1.2 + 0.3 * (len(series) - 1)) * len(levels), 3.6))
+    width = 0.8 / max(len(series), 1)
+    for k, (label, vals, hatch) in enumerate(series):
+        xs = [x + (k - (len(series) - 1) / 2) * width for x in range(len(levels))]
+        bars = ax.bar(xs, vals, width, label=label, hatch=hatch)
         ax.bar_label(bars, fmt="%.1f", fontsize=7)
     counts = {d: next((s["by_difficulty"][d]["n"] for s in runs.values() if d in s["by_difficulty"]), None)
               for d in levels[:-1]}
     counts["all"] = next(iter(runs.values()))["n"]
     ax.set_xticks(range(len(levels)), [f"{d}\n(n={counts[d]})" for d in levels])
-    ax.set_ylabel("EX (%)")
+    with_pass = any(hatch for _, _, hatch in series)
+    ax.set_ylabel("EX / pass@K (%)" if with_pass else "EX (%)")
     ax.set_ylim(0, 105)
     mode = next(iter(runs.values()))["mode"]
-    ax.set_title(f"Execution accuracy by difficulty (mode={mode})")
-    if len(runs) > 1:
+    ax.set_title(f"Execution accuracy{' and pass@K' if with_pass else ''} by difficulty (mode={mode})")
+    if len(series) > 1:
         ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -104,11 +126,15 @@ def render_markdown(summary: dict, plots: dict[str, str]) -> str:
                 + ", ".join(f"{k} {v}" for k, v in iss["by_kind"].items()), ""]
         out += [f"- line {i['line']}: {i['message']}" for i in iss["first"]] + [""]
     out += ["## Settings", ""] + _meta_table(meta) + [""]
-    out += ["## By difficulty", "", "| difficulty | n | correct | EX | executable |", "|---|---:|---:|---:|---:|"]
+    key = pass_at_key(summary)
+    extra_head, extra_rule = (f" {key} |", "---:|") if key else ("", "")
+    out += ["## By difficulty", "", f"| difficulty | n | correct | EX | executable |{extra_head}",
+            f"|---|---:|---:|---:|---:|{extra_rule}"]
     for d, b in summary["by_difficulty"].items():
-        out.append(f"| {d} | {b['n']} | {b['correct']} | {_pct(b['ex'])} | {_pct(b['executable'])} |")
+        out.append(f"| {d} | {b['n']} | {b['correct']} | {_pct(b['ex'])} | {_pct(b['executable'])} |"
+                   + (f" {_pct(b.get(key))} |" if key else ""))
     out.append(f"| **all** | {summary['n']} | {summary['correct']} | {_pct(summary['ex'])} | "
-               f"{_pct(summary['executable'])} |")
+               f"{_pct(summary['executable'])} |" + (f" {_pct(summary[key])} |" if key else ""))
     if "difficulty" in plots:
         out += ["", f"![accuracy by difficulty]({plots['difficulty']})"]
     out += ["", "## By database", "", "| db_id | n | correct | EX |", "|---|---:|---:|---:|"]

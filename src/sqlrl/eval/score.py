@@ -121,11 +121,20 @@ def judge(rows: list[dict], candidates: list[list[str | None]], *, mode: str = "
     return records
 
 
-def _bucket(records: list[dict]) -> dict:
+def _bucket(records: list[dict], pass_at: int | None = None) -> dict:
     n = len(records)
     correct = sum(r["match"] for r in records)
-    return {"n": n, "correct": correct, "ex": correct / n if n else 0.0,
-            "executable": sum(r["executable"] for r in records) / n if n else 0.0}
+    out = {"n": n, "correct": correct, "ex": correct / n if n else 0.0,
+           "executable": sum(r["executable"] for r in records) / n if n else 0.0}
+    if pass_at:
+        out[f"pass@{pass_at}"] = mean_pass_at(records, pass_at)
+    return out
+
+
+def mean_pass_at(records: list[dict], k: int) -> float:
+    """Mean pass@k of `records`; an example scored without samples counts its own match (0 or 1)."""
+    vals = [r.get(f"pass@{k}", float(r["match"])) for r in records]
+    return sum(vals) / len(vals) if vals else 0.0
 
 
 DIFFICULTY_ORDER = ("easy", "medium", "hard", "extra", "simple", "moderate", "challenging")
@@ -133,7 +142,10 @@ DIFFICULTY_ORDER = ("easy", "medium", "hard", "extra", "simple", "moderate", "ch
 
 def summarize(records: list[dict], *, mode: str, decode: str, pass_at: int | None = None,
               issues: list | None = None, meta: dict | None = None) -> dict:
-    """EX overall, per difficulty and per database, error types, issues, and run metadata."""
+    """EX overall, per difficulty and per database, error types, issues, and run metadata.
+
+    With `pass_at` K, pass@K is reported overall and in each difficulty bucket.
+    """
     overall = _bucket(records)
     by_diff: dict[str, list] = {}
     by_db: dict[str, list] = {}
@@ -144,13 +156,13 @@ def summarize(records: list[dict], *, mode: str, decode: str, pass_at: int | Non
     summary = {
         "ex": overall["ex"], "n": overall["n"], "correct": overall["correct"], "executable": overall["executable"],
         "mode": mode, "decode": decode,
-        "by_difficulty": {d: _bucket(by_diff[d]) for d in sorted(by_diff, key=lambda d: (order.get(d, 99), d))},
+        "by_difficulty": {d: _bucket(by_diff[d], pass_at)
+                          for d in sorted(by_diff, key=lambda d: (order.get(d, 99), d))},
         "by_db": {d: _bucket(by_db[d]) for d in sorted(by_db)},
         "error_types": dict(Counter(r["error_type"] or "correct" for r in records).most_common()),
     }
     if pass_at:
-        vals = [r.get(f"pass@{pass_at}", float(r["match"])) for r in records]
-        summary[f"pass@{pass_at}"] = sum(vals) / len(vals) if vals else 0.0
+        summary[f"pass@{pass_at}"] = mean_pass_at(records, pass_at)
     pre = Counter(r["error_type"] for r in records if r["error_type"] in PRE_ERRORS and r["error_type"] != "no_sql")
     summary["affected"] = {"examples": sum(pre.values()), "by_type": dict(pre)}
     if issues is not None:

@@ -58,14 +58,19 @@ def get_preset(name: str) -> Preset:
 
 
 def build_rewards(preset: str = "arctic", weights: dict | None = None, template: str = "plain",
-                  mode: str = "bird", timeout: float = 5.0, params: dict | None = None, extra: dict | None = None):
+                  mode: str = "bird", timeout: float = 5.0, params: dict | None = None, extra: dict | None = None,
+                  schedule: dict | None = None):
     """The reward functions and weights of a preset: `(funcs, weights)`, in the same order.
 
     `weights` maps component names to weights overriding the preset's; `params` maps component
     names to parameter overrides (e.g. `{"length": {"max_chars": 600}}`); `extra` adds registered
-    rewards the preset lacks, with their weights (e.g. `{"row_f1": 0.2}`). Unknown names raise
-    `UserError` naming the valid ones.
+    rewards the preset lacks, with their weights (e.g. `{"row_f1": 0.2}`); `schedule` maps
+    component names to `[[fraction_of_max_steps, weight], ...]` points (sqlrl.rewards.schedule):
+    such a component weighs its own values by the schedule and gets weight 1.0 here, the schedule
+    replacing any weight given for it. Unknown names raise `UserError` naming the valid ones.
     """
+    from sqlrl.rewards.schedule import scheduled
+
     spec = get_preset(preset)
     unknown = sorted(set(extra or {}) - set(REWARDS))
     if unknown:
@@ -74,7 +79,8 @@ def build_rewards(preset: str = "arctic", weights: dict | None = None, template:
     components = list(spec.components) + [(name, w, {}) for name, w in (extra or {}).items()
                                           if name not in {c[0] for c in spec.components}]
     names = [name for name, _, _ in components]
-    for what, given in (("reward.weights", weights or {}), ("reward.params", params or {})):
+    for what, given in (("reward.weights", weights or {}), ("reward.params", params or {}),
+                        ("reward.schedule", schedule or {})):
         unknown = sorted(set(given) - set(names))
         if unknown:
             raise UserError(
@@ -83,9 +89,14 @@ def build_rewards(preset: str = "arctic", weights: dict | None = None, template:
             )
     funcs, out_weights = [], []
     for name, weight, base in components:
-        funcs.append(get_reward(name, template=template, mode=mode, timeout=timeout,
-                                **{**base, **(params or {}).get(name, {})}))
-        out_weights.append(float((weights or {}).get(name, (extra or {}).get(name, weight))))
+        fn = get_reward(name, template=template, mode=mode, timeout=timeout,
+                        **{**base, **(params or {}).get(name, {})})
+        if name in (schedule or {}):
+            funcs.append(scheduled(fn, schedule[name]))
+            out_weights.append(1.0)
+        else:
+            funcs.append(fn)
+            out_weights.append(float((weights or {}).get(name, (extra or {}).get(name, weight))))
     return funcs, out_weights
 
 

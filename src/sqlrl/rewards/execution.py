@@ -6,6 +6,7 @@ through a memo), so using several of them in one preset executes each distinct q
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 
@@ -85,11 +86,53 @@ def normalize_sql(sql: str) -> str:
     return re.sub(r"\s+", " ", sql).strip().rstrip(";").strip().lower()
 
 
+def single_number(rows) -> float | None:
+    """The value of a result that is exactly one numeric cell (one row, one column), else None."""
+    if rows is None or len(rows) != 1 or len(rows[0]) != 1:
+        return None
+    value = rows[0][0]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def number_text(text: str | None) -> float | None:
+    """The value of an answer text that is a bare number ("41", "-3.5", "1e3;"), else None."""
+    if text is None:
+        return None
+    try:
+        value = float(text.strip().rstrip(";").strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def numeric_proximity(pred: float | None, gold: float | None, near: float, nearish: float) -> float | None:
+    """The reasoning-tags recipe's partial credit for a close number: `near` when pred / gold is within
+    [0.9, 1.1], `nearish` within [0.8, 1.2], None otherwise (the caller's wrong-answer value applies).
+
+    A ratio is defined only for a non-zero gold: with gold 0 only 0 itself is credited (as ratio 1).
+    A ratio is signed, so a negative prediction of a positive gold (or the reverse) is never close.
+    """
+    if pred is None or gold is None:
+        return None
+    if pred == gold:  # "42.0" for "42" without a database; with one, equal results already matched
+        return near
+    if gold == 0:
+        return None
+    ratio = pred / gold
+    if 0.9 <= ratio <= 1.1:
+        return near
+    if 0.8 <= ratio <= 1.2:
+        return nearish
+    return None
+
+
 @register("answer_check", lowest=-1.0, highest=3.0, strict=True,
-          exact=3.0, close=1.5, wrong=-0.5, error=-1.0,
+          exact=3.0, close=1.5, near=0.5, nearish=0.25, wrong=-0.5, error=-1.0,
           summary="reasoning-tags answer check: 3 result match, 1.5 same SQL up to space/case, "
-                  "-0.5 runs but wrong, -1 error or no SQL")
-def make_answer_check(template, mode, timeout, strict, exact, close, wrong, error):
+                  "0.5 / 0.25 a single number within 10 % / 20 % of the gold, -0.5 runs but wrong, -1 error or no SQL")
+def make_answer_check(template, mode, timeout, strict, exact, close, near, nearish, wrong, error):
     def score(texts, cols):
         preds = predictions("answer_check", texts, template, strict)
         golds = cols.get("gold_sql") or [None] * len(preds)
@@ -104,15 +147,20 @@ def make_answer_check(template, mode, timeout, strict, exact, close, wrong, erro
                     out.append(exact)
                 elif gold and normalize_sql(p.sql) == normalize_sql(gold):
                     out.append(close)
+                elif not v.pred.ok:
+                    out.append(error)
                 else:
-                    out.append(wrong if v.pred.ok else error)
+                    gold_value = single_number(v.gold.rows) if v.gold.ok else None
+                    partial = numeric_proximity(single_number(v.pred.rows), gold_value, near, nearish)
+                    out.append(wrong if partial is None else partial)
             else:  # no database: the recipe's text comparison
                 if gold is not None and p.sql == gold.strip():
                     out.append(exact)
                 elif gold is not None and normalize_sql(p.sql) == normalize_sql(gold):
                     out.append(close)
                 else:
-                    out.append(wrong if syntax_ok(p.sql) else error)
+                    partial = numeric_proximity(number_text(p.sql), number_text(gold), near, nearish)
+                    out.append(partial if partial is not None else wrong if syntax_ok(p.sql) else error)
         return out
 
     return score

@@ -19,6 +19,9 @@ def has_cuda() -> bool:
 
 def check_before_loading(cfg: RunConfig, resume: bool) -> Path:
     """Fail fast, before any model is loaded, on settings that cannot work here."""
+    from sqlrl.train.backend import check_backend
+
+    check_backend(cfg)
     out = Path(cfg.output_dir)
     if not has_cuda():
         if cfg.model.load_in_4bit:
@@ -102,6 +105,12 @@ def load_model_and_tokenizer(cfg: RunConfig):
 
     from sqlrl.models import load_model, load_tokenizer
 
+    if cfg.model.backend == "unsloth":
+        from sqlrl.train.backend import load_unsloth
+
+        model, tokenizer = load_unsloth(cfg)
+        model.train()
+        return model, tokenizer
     tokenizer = load_tokenizer(cfg.model.name)
     if cfg.model.load_in_4bit:
         from transformers import AutoModelForCausalLM, BitsAndBytesConfig
@@ -118,7 +127,8 @@ def load_model_and_tokenizer(cfg: RunConfig):
 
 
 def peft_config(cfg: RunConfig):
-    if not cfg.model.lora:
+    """The LoRA config TRL attaches, or None (full fine-tuning, or Unsloth, which attached its own)."""
+    if not cfg.model.lora or cfg.model.backend == "unsloth":
         return None
     from peft import LoraConfig
 
@@ -133,9 +143,11 @@ def write_model_card(cfg: RunConfig, out: Path, metrics: dict, started: float) -
     lines = [
         f"# {Path(out).name}", "",
         f"Trained with sqlrl ({cfg.trainer.upper()}) from recipe `{cfg.recipe}`.", "",
-        f"- base model: `{cfg.model.name}`" + (f" + LoRA r={cfg.model.lora_r} alpha={cfg.model.lora_alpha}" if cfg.model.lora else ""),
+        f"- base model: `{cfg.model.name}`" + (f" + LoRA r={cfg.model.lora_r} alpha={cfg.model.lora_alpha}" if cfg.model.lora else "")
+        + (" (built with Unsloth)" if cfg.model.backend == "unsloth" else ""),
         f"- data: `{cfg.data.dataset}` split `{cfg.data.split}`, schema `{cfg.data.schema_format}`, template `{cfg.data.template}`",
         f"- reward: preset `{cfg.reward.preset}` weights {cfg.reward.weights or 'preset defaults'}, comparison `{cfg.reward.mode}`"
+        + (f", schedule {cfg.reward.schedule}" if cfg.reward.schedule else "")
         if cfg.trainer == "grpo" else "- objective: next-token loss on the gold SQL answer",
         f"- wall-clock: {time.time() - started:.0f} s", "",
         "Resolved config: `config.yaml`. Final metrics:", "", "```json", json.dumps(metrics, indent=2, default=str), "```", "",

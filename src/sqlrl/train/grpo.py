@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlrl import config as cfgmod
 from sqlrl.config import RunConfig
+from sqlrl.errors import UserError
 from sqlrl.jsonl import write_jsonl
 from sqlrl.train.common import (
     check_before_loading,
@@ -36,7 +37,10 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
     template = get_template(cfg.data.template)
     funcs, weights = build_rewards(preset=cfg.reward.preset, weights=cfg.reward.weights, template=cfg.data.template,
                                    mode=cfg.reward.mode, timeout=cfg.reward.timeout, params=cfg.reward.params,
-                                   extra=cfg.reward.extra)
+                                   extra=cfg.reward.extra, schedule=cfg.reward.schedule)
+    if cfg.reward.schedule and cfg.training.get("reward_weights") is not None:
+        raise UserError("training.reward_weights and reward.schedule are both set: a scheduled component weighs "
+                        "itself and needs TRL weight 1. Give fixed weights with reward.weights instead.")
     extra = trainer_kwargs(cfg, reward_funcs=funcs)  # multi-turn environment: rollout_func and wrapped rewards
     args_dict = training_defaults(cfg)
     args_dict.setdefault("reward_weights", weights)
@@ -63,8 +67,13 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
     args = GRPOConfig(**args_dict)
     if is_main_process():
         cfgmod.save(cfg, out)
-    trainer = grpo_trainer_class(_record_data_order)(model=model, reward_funcs=extra.pop("reward_funcs", funcs), args=args, train_dataset=train_ds,
-                               processing_class=tokenizer, peft_config=peft_config(cfg), **extra)
+    ref_device = cfg.model.ref_device if cfg.model.ref_device != "auto" else None
+    if ref_device and not args.beta:
+        print(f"sqlrl: note: model.ref_device={ref_device} is ignored: training.beta=0 computes no reference")
+        ref_device = None
+    trainer = grpo_trainer_class(_record_data_order, ref_device=ref_device)(
+        model=model, reward_funcs=extra.pop("reward_funcs", funcs), args=args, train_dataset=train_ds,
+        processing_class=tokenizer, peft_config=peft_config(cfg), **extra)
     return run_trainer(trainer, cfg, tokenizer, out, resume, started)
 
 
@@ -82,8 +91,6 @@ def _record_data_order(trainer, inputs) -> None:
 
 def check_group_size(args: dict, processes: int = 1) -> None:
     """Refuse a group size TRL cannot split the generation batch into, before any model is loaded."""
-    from sqlrl.errors import UserError
-
     g = args.get("num_generations", 8)
     per_step = args.get("per_device_train_batch_size", 8) * processes
     batch = args.get("generation_batch_size") or per_step * (args.get("steps_per_generation")
