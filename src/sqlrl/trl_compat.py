@@ -66,3 +66,18 @@ def grpo_trainer_class(on_generation_batch=None):
             return super()._generate_and_score_completions(inputs)
 
     return SqlrlGRPOTrainer
+
+
+# Values TRL accepts for string fields of GRPOConfig whose choices it states only in the field's help
+# text (it declares others as metadata "choices", a Literal or an Enum type; sqlrl reads those from
+# TRL itself). A wrong value here fails deep inside the trainer, after the model is loaded, so the
+# config checks refuse it first. tests/test_config_checks.py holds this table to TRL's help texts.
+GRPO_CHOICES: dict[str, tuple] = {
+    "loss_type": ("grpo", "dr_grpo", "dapo", "bnpo", "cispo", "sapo", "luspo", "vespo"),
+    "scale_rewards": ("group", "batch", "none", True, False),
+    "importance_sampling_level": ("token", "sequence"),
+    "vllm_mode": ("server", "colocate"),
+    "vllm_model_impl": ("transformers", "vllm"),
+    "vllm_importance_sampling_mode": ("token_truncate", "token_mask", "sequence_truncate", "sequence_mask"),
+    "multi_objective_aggregation": ("sum_then_normalize", "normalize_then_sum"),
+}

@@ -17,7 +17,16 @@ from dataclasses import dataclass
 
 from sqlrl.errors import UserError
 from sqlrl.rewards import execution, format, sqlr1, structure  # noqa: F401  (they register themselves)
-from sqlrl.rewards.registry import BAD_KINDS, REWARDS, completion_text, get_reward, stats
+from sqlrl.rewards.registry import (
+    BAD_KINDS,
+    REWARDS,
+    ErrorShare,
+    RewardsFailing,
+    completion_text,
+    error_share,
+    get_reward,
+    stats,
+)
 
 
 @dataclass(frozen=True)
@@ -83,4 +92,4 @@ def build_rewards(preset: str = "arctic", weights: dict | None = None, template:
 
 
 __all__ = ["REWARDS", "PRESETS", "BAD_KINDS", "Preset", "get_reward", "get_preset", "build_rewards",
-           "stats", "completion_text"]
+           "stats", "completion_text", "error_share", "ErrorShare", "RewardsFailing"]

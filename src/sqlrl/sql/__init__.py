@@ -9,8 +9,9 @@ See docs/sql.md for the comparison modes, float and NULL handling, and error cla
 """
 
 from sqlrl.sql.compare import MODES, has_order_by, results_match
+from sqlrl.sql.dbfile import sqlite_file_problem
 from sqlrl.sql.executor import Sandbox, default_workers, get_sandbox
 from sqlrl.sql.result import ERROR_TYPES, Result, Verdict
 
 __all__ = ["ERROR_TYPES", "MODES", "Result", "Sandbox", "Verdict", "default_workers", "get_sandbox",
-           "has_order_by", "results_match"]
+           "has_order_by", "results_match", "sqlite_file_problem"]
