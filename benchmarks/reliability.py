@@ -118,7 +118,8 @@ def main(argv=None) -> int:
         (f" --load-seconds {args.load_seconds:g}" if args.load_seconds != 30.0 else "")
     block = render(fig, summary, command)
     config = fig.get("config", {})
-    print(f"reliability: {config.get('caught', 0)} of {config.get('mistakes', 0)} config mistakes caught before loading")
+    print(f"reliability: {config.get('caught', 0)} of {config.get('mistakes', 0)} config mistakes caught "
+          "before loading")
     out = Path(args.out)
     page = out.read_text() if out.is_file() else f"# Reliability\n\n{START}\n{END}\n"
     if START not in page or END not in page:

@@ -39,7 +39,8 @@ def test_exponent_floats_in_a_recipe_file_are_floats(tmp_path):
                                    "  weight_decay: 5E-5\n  max_grad_norm: 1.0e-1\n")
     cfg = config.load(str(r))
     assert cfg.training["learning_rate"] == 3e-5 and isinstance(cfg.training["learning_rate"], float)
-    assert (cfg.training["adam_epsilon"], cfg.training["weight_decay"], cfg.training["max_grad_norm"]) == (1e-6, 5e-5, 0.1)
+    assert (cfg.training["adam_epsilon"], cfg.training["weight_decay"],
+            cfg.training["max_grad_norm"]) == (1e-6, 5e-5, 0.1)
     same = config.load("demo", ["training.learning_rate=3e-5"])
     assert same.training["learning_rate"] == cfg.training["learning_rate"]
     assert checks.problems(cfg, cuda=False) == []
@@ -133,6 +134,8 @@ def test_no_traceback_for_a_value_in_words(no_gpu, tmp_path, capsys):
 
 def test_choices_table_agrees_with_trl_help_texts():
     """The values sqlrl lists for TRL fields with no declared choices are the ones TRL's help names."""
+    import re
+
     from trl import GRPOConfig
 
     from sqlrl.trl_compat import GRPO_CHOICES
@@ -142,7 +145,7 @@ def test_choices_table_agrees_with_trl_help_texts():
         assert name in helps, f"TRL has no field {name} any more"
         for value in values:
             if isinstance(value, str):
-                assert f"'{value}'" in helps[name] or f"`{value}`" in helps[name], (name, value)
+                assert re.search(rf"[`']{value}[`']", helps[name]), (name, value)
 
 
 def test_declared_choices_come_from_trl():

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from sqlrl.errors import Problem, UserError, closest, no_value, raise_problems
+from sqlrl.errors import Problem, UserError, closest, raise_problems
 
 # Shipped recipes and config groups are package data: found the same way from a wheel and a clone.
 RECIPES_DIR = Path(__file__).resolve().parent / "recipes"

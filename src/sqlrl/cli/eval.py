@@ -85,6 +85,7 @@ def _settle(args, overrides=(), with_model: bool = True) -> None:
     """
     from sqlrl.cli.checks import load_with_problems, section_problems
     from sqlrl.config import RunConfig
+    from sqlrl.data import DATASETS
     from sqlrl.errors import Problem, raise_problems
 
     given = {k for k in FLAG_FIELDS if getattr(args, k, None) is not None}
@@ -102,7 +103,7 @@ def _settle(args, overrides=(), with_model: bool = True) -> None:
             setattr(args, key, value)
     if hasattr(args, "split") and args.split is None:
         args.split = DEFAULT_SPLIT.get(args.dataset)
-        if args.split is None:
+        if args.split is None and args.dataset in DATASETS:  # (an unknown dataset is a problem of its own)
             found.append(Problem("--split", None, f"dataset {args.dataset!r} has no default split: pass --split."))
     used = RunConfig()
     used.model.dtype = args.dtype
@@ -258,7 +259,6 @@ def _cmd_eval(args) -> int:
                                     meta=info)
         return _finish(summary, args)
     from sqlrl.eval.evaluate import evaluate
-
     from sqlrl.models import resolve
 
     # the name asked for, and what it resolved to ("default" names whatever model is bundled now)
