@@ -405,6 +405,10 @@ def _cross(cfg: RunConfig, bad: set, resume: bool | None, processes: int, cuda: 
     gpu = common.gpu_problems(cfg, cuda)
     out += gpu
     out += _packages(cfg, args, {p.field for p in gpu})
+    deepspeed = args.get("deepspeed")
+    if isinstance(deepspeed, str) and deepspeed and not gpu and not Path(deepspeed).expanduser().is_file():
+        out.append(Problem("training.deepspeed", deepspeed, "no such DeepSpeed config file (a JSON path, or a "
+                           "mapping of its settings).", machine=True))
     if "training.report_to" not in bad:
         out += _report_to(args.get("report_to"))
     if cfg.trainer == "grpo" and not bad & {f"training.{k}" for k in (
