@@ -171,7 +171,7 @@ class _Loader(yaml.SafeLoader):
     """YAML as people write numbers: `3e-5` is a float.
 
     PyYAML follows YAML 1.1, where a float needs a dot (`3.0e-5`) and `3e-5` stays a string;
-    YAML 1.2 and every TRL example read it as a number. Files and overrides both load through
+    YAML 1.2 (and Python's float()) read it as a number. Files and overrides both load through
     here, so a value means the same in a recipe and on the command line.
     """
 
