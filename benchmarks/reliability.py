@@ -1,6 +1,6 @@
 """Run the reliability tests and write their figures into RELIABILITY.md.
 
-    python benchmarks/reliability.py                 # hostile SQL, fuzzing, load (30 s), bad data
+    python benchmarks/reliability.py                 # hostile SQL, fuzzing, load (30 s), bad data, config mistakes
     python benchmarks/reliability.py --slow          # and the crash-recovery runs (tiny model, minutes)
 
 The tests record what they tried (tests/reliability_figures.py); only a passing run writes
@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from reliability_figures import summarize  # noqa: E402
 
 FAST = ["tests/test_reliability_hostile.py", "tests/test_reliability_fuzz.py", "tests/test_reliability_load.py",
-        "tests/test_reliability_data.py"]
+        "tests/test_reliability_data.py", "tests/test_reliability_config.py"]
 SLOW = ["tests/test_reliability_crash.py"]
 START, END = "<!-- figures:start -->", "<!-- figures:end -->"
 
@@ -45,6 +45,7 @@ def run_tests(files: list[str], slow: bool, load_s: float, figures: Path) -> tup
 def render(fig: dict, summary: str, command: str) -> str:
     h, b, fz = fig.get("hostile", {}), fig.get("hostile_batch", {}), fig.get("fuzz", {})
     ld, dt, cr = fig.get("load", {}), fig.get("bad_data", {}), fig.get("crash", {})
+    cf = fig.get("config", {})
     categories = ", ".join(f"{k[len('category_'):]} {v}" for k, v in sorted(h.items()) if k.startswith("category_"))
     outcomes = ", ".join(f"{k[len('outcome_'):]} {v}" for k, v in sorted(h.items()) if k.startswith("outcome_"))
     statements = h.get("statements", 0)
@@ -78,6 +79,8 @@ def render(fig: dict, summary: str, command: str) -> str:
         f"{dt.get('files', 0)} (+ {dt.get('accepted', 0)} accepted: BOM) |",
         f"| enormous schema (2,001 tables, one of 2,000 columns) cut to 512 tokens | "
         f"{dt.get('max_schema_seconds', '-')} s |",
+        f"| config mistakes tried / caught before anything loaded, each naming its field | {cf.get('mistakes', 0)} / "
+        f"{cf.get('caught', 0)} (and {cf.get('one_message_fields', 0)} of them in one recipe: all in one message) |",
     ]
     if cr:
         lines += [
@@ -114,6 +117,9 @@ def main(argv=None) -> int:
     command = "python benchmarks/reliability.py" + (" --slow" if args.slow else "") + \
         (f" --load-seconds {args.load_seconds:g}" if args.load_seconds != 30.0 else "")
     block = render(fig, summary, command)
+    config = fig.get("config", {})
+    print(f"reliability: {config.get('caught', 0)} of {config.get('mistakes', 0)} config mistakes caught "
+          "before loading")
     out = Path(args.out)
     page = out.read_text() if out.is_file() else f"# Reliability\n\n{START}\n{END}\n"
     if START not in page or END not in page:

@@ -193,4 +193,4 @@ def test_cli_compare_json_and_table(bookshop_db):
 
 def test_cli_missing_database_is_a_user_error(tmp_path):
     out = _cli("run", str(tmp_path / "nope.sqlite"), "SELECT 1")
-    assert out.returncode == 2 and "database file not found" in out.stderr and "Traceback" not in out.stderr
+    assert out.returncode == 2 and "nope.sqlite does not exist" in out.stderr and "Traceback" not in out.stderr

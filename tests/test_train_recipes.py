@@ -60,9 +60,9 @@ def test_group_presets_resolve():
 
 
 @pytest.mark.parametrize("name,message", [
-    ("arctic_r1", "bf16=true needs a CUDA GPU"),
+    ("arctic_r1", "bf16=true: needs a CUDA GPU"),
     ("sql_r1", "QLoRA"),
-    ("reasoning_tags", "bf16=true needs a CUDA GPU"),
+    ("reasoning_tags", "bf16=true: needs a CUDA GPU"),
     ("rubric", "QLoRA"),
 ])
 def test_gpu_recipes_fail_on_cpu_before_loading(name, message, no_gpu, tmp_path):
@@ -73,7 +73,7 @@ def test_gpu_recipes_fail_on_cpu_before_loading(name, message, no_gpu, tmp_path)
 
 
 @pytest.mark.parametrize("override,message", [
-    ("training.use_vllm=true", "use_vllm=true needs a CUDA GPU"),
+    ("training.use_vllm=true", "use_vllm=true: needs a CUDA GPU"),
     ("training.deepspeed=recipes/ds.json", "deepspeed"),
     ("training.optim=adamw_8bit", "bitsandbytes"),
 ])

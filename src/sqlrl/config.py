@@ -19,9 +19,8 @@ from typing import Any
 
 import yaml
 
-from sqlrl.errors import UserError
+from sqlrl.errors import Problem, UserError, closest, no_value, raise_problems
 
-_FLOAT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
 # Shipped recipes and config groups are package data: found the same way from a wheel and a clone.
 RECIPES_DIR = Path(__file__).resolve().parent / "recipes"
 
@@ -71,6 +70,9 @@ class RewardConfig:
     schedule: dict = field(default_factory=dict, metadata={
         "help": "per-component weight over training: {name: [[fraction_of_max_steps, weight], ...]}, linear "
                 "between points, constant outside them; replaces the component's weight"})
+    max_error_share: float = field(default=0.5, metadata={
+        "help": "stop training when a reward function fails internally on more than this share of a step's "
+                "completions (1.0: never stop)"})
 
     def check(self, where: str = "reward") -> "RewardConfig":
         """Raise UserError on a malformed schedule (component names are checked against the preset by
@@ -125,16 +127,23 @@ class EnvConfig:
     max_chars: int = field(default=1000, metadata={
         "help": "characters of a result shown in an observation (longer text is cut and marked)"})
 
-    def check(self, where: str = "env") -> "EnvConfig":
-        """Raise UserError naming the field when a setting is out of range; returns self."""
+    def problems(self, where: str = "env") -> list[Problem]:
+        """Every out-of-range setting, each naming its field."""
+        out = []
         if self.name not in ENV_NAMES:
-            raise UserError(f"{where}.name={self.name!r}: choose one of {', '.join(ENV_NAMES)}.")
+            out.append(Problem(f"{where}.name", self.name, f"choose one of {', '.join(ENV_NAMES)}.",
+                               closest(self.name, ENV_NAMES)))
         for key, low in (("max_turns", 1), ("max_rows", 1), ("max_chars", 50)):
             value = getattr(self, key)
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
-                raise UserError(f"{where}.{key}={value!r}: must be an integer of at least {low}.")
+                out.append(Problem(f"{where}.{key}", value, f"must be an integer of at least {low}."))
         if not isinstance(self.timeout, (int, float)) or isinstance(self.timeout, bool) or self.timeout <= 0:
-            raise UserError(f"{where}.timeout={self.timeout!r}: must be a positive number of seconds.")
+            out.append(Problem(f"{where}.timeout", self.timeout, "must be a positive number of seconds."))
+        return out
+
+    def check(self, where: str = "env") -> "EnvConfig":
+        """Raise one UserError naming every field out of range; returns self."""
+        raise_problems(self.problems(where), f"the {where} settings")
         return self
 
 
@@ -178,6 +187,14 @@ def list_recipes() -> list[str]:
     return sorted(p.stem for p in RECIPES_DIR.glob("*.yaml"))
 
 
+GROUPS = ("model", "data", "reward", "training")  # folders of config groups beside the recipes
+
+
+def list_groups() -> list[str]:
+    """Names of the shipped config groups, e.g. `model/smollm2`, `training/cpu`."""
+    return sorted(f"{p.parent.name}/{p.stem}" for g in GROUPS for p in (RECIPES_DIR / g).glob("*.yaml"))
+
+
 def recipe_description(path: Path) -> str:
     """The first line of a recipe's opening comment block (its one-line description)."""
     for line in path.read_text().splitlines():
@@ -188,9 +205,27 @@ def recipe_description(path: Path) -> str:
     return ""
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML as people write numbers: `3e-5` is a float.
+
+    PyYAML follows YAML 1.1, where a float needs a dot (`3.0e-5`) and `3e-5` stays a string;
+    YAML 1.2 (and Python's float()) read it as a number. Files and overrides both load through
+    here, so a value means the same in a recipe and on the command line.
+    """
+
+
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float",
+                              re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+$"), list("-+0123456789."))
+
+
+def load_yaml(text: str):
+    """Parse YAML text the way recipes and overrides are read (safe, `3e-5` a float)."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+
+
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text()) or {}
+        data = load_yaml(path.read_text()) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
@@ -240,11 +275,9 @@ def parse_override(text: str) -> tuple[list[str], Any]:
         raise UserError(f"override '{text}' must look like section.key=value, e.g. training.learning_rate=1e-6.")
     key, value = text.split("=", 1)
     try:
-        parsed = yaml.safe_load(value) if value != "" else None
+        parsed = load_yaml(value) if value != "" else None
     except yaml.YAMLError:
         parsed = value
-    if isinstance(parsed, str) and _FLOAT.fullmatch(parsed):
-        parsed = float(parsed)  # YAML 1.1 reads "3e-5" (no dot) as a string
     return key.strip().split("."), parsed
 
 
@@ -256,50 +289,75 @@ def _set(d: dict, keys: list[str], value: Any) -> None:
     d[keys[-1]] = value
 
 
-def _unknown(key: str, valid: list[str], where: str) -> UserError:
-    close = difflib.get_close_matches(key.split(".")[-1], valid, n=3)
-    hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    listing = ", ".join(sorted(valid)) if len(valid) <= 30 else f"{len(valid)} keys, see the TRL docs of that class"
-    return UserError(f"unknown config key '{key}' in {where}.{hint} Valid keys there: {listing}.")
+def _unknown(key: str, value: Any, valid, where: str) -> Problem:
+    valid = sorted(valid)
+    listing = ", ".join(valid) if len(valid) <= 30 else f"{len(valid)} keys, see the TRL docs of that class"
+    return Problem(key, value, f"unknown config key in {where}. Valid keys there: {listing}.",
+                   closest(key.split(".")[-1], valid))
+
+
+def trl_config_class(trainer: str):
+    """The TRL config class the trainer uses (GRPOConfig or SFTConfig)."""
+    if trainer == "sft":
+        from trl import SFTConfig
+
+        return SFTConfig
+    from trl import GRPOConfig
+
+    return GRPOConfig
 
 
 def trl_fields(trainer: str) -> set[str]:
     """Field names of the TRL config class the trainer uses."""
-    if trainer == "grpo":
-        from trl import GRPOConfig as cls
-    else:
-        from trl import SFTConfig as cls
-    return {f.name for f in dataclasses.fields(cls) if f.init}
+    return {f.name for f in dataclasses.fields(trl_config_class(trainer)) if f.init}
 
 
-def build(raw: dict, where: str = "recipe") -> RunConfig:
-    """Validate a merged recipe dict and turn it into a RunConfig."""
+def build(raw: dict, where: str = "recipe", problems: list | None = None) -> RunConfig:
+    """Validate the keys of a merged recipe dict and turn it into a RunConfig.
+
+    Unknown keys (with the closest valid one), a bad `trainer`, a section that is not a mapping
+    and out-of-range `env` settings are all found in one pass. With `problems` given they are
+    appended to it and left out of the config; otherwise they are raised together.
+    """
+    found: list[Problem] = []
     for key in raw:
         if key not in TOP_LEVEL:
-            raise _unknown(key, sorted(TOP_LEVEL - {"defaults"}), where)
-    cfg = RunConfig(trainer=raw.get("trainer", "grpo"), output_dir=raw.get("output_dir", RunConfig.output_dir),
-                    recipe=raw.get("recipe", ""), training=dict(raw.get("training") or {}))
-    if cfg.trainer not in ("grpo", "sft"):
-        raise UserError(f"{where}: trainer must be 'grpo' or 'sft', got '{cfg.trainer}'.")
+            found.append(_unknown(key, raw[key], TOP_LEVEL - {"defaults"}, "the recipe's top level"))
+    trainer = raw.get("trainer", "grpo")
+    if trainer not in ("grpo", "sft"):
+        found.append(Problem("trainer", trainer, "must be 'grpo' or 'sft'.", closest(trainer, ("grpo", "sft"))))
+        trainer = "grpo"
+    training = raw.get("training") or {}
+    if not isinstance(training, dict):
+        found.append(Problem("training", training, "must be a mapping of TRL config fields."))
+        training = {}
+    cfg = RunConfig(trainer=trainer, output_dir=raw.get("output_dir", RunConfig.output_dir),
+                    recipe=raw.get("recipe", ""), training=dict(training))
     for name, cls in SECTIONS.items():
         section = raw.get(name) or {}
         if not isinstance(section, dict):
-            raise UserError(f"{where}: section '{name}' must be a mapping.")
+            found.append(Problem(name, section, f"section '{name}' must be a mapping."))
+            section = {}
         valid = [f.name for f in dataclasses.fields(cls)]
         for key in section:
             if key not in valid:
-                raise _unknown(f"{name}.{key}", valid, where)
-        setattr(cfg, name, cls(**section))
-    cfg.env.check("env")
-    cfg.reward.check("reward")
+                found.append(_unknown(f"{name}.{key}", section[key], valid, f"section '{name}'"))
+        setattr(cfg, name, cls(**{k: v for k, v in section.items() if k in valid}))
+    found += cfg.env.problems("env")
+    found += _problems_of(cfg.reward.check, "reward.schedule", "reward")
     if cfg.model.backend not in BACKENDS:
-        raise UserError(f"{where}: model.backend={cfg.model.backend!r}: choose one of {', '.join(BACKENDS)}.")
-    _check_ref_device(cfg, where)
+        found.append(Problem("model.backend", cfg.model.backend, f"choose one of {', '.join(BACKENDS)}.",
+                             closest(cfg.model.backend, BACKENDS)))
+    found += _problems_of(_check_ref_device, "model.ref_device", cfg, where)
     valid_training = trl_fields(cfg.trainer)
-    for key in cfg.training:
+    for key in list(cfg.training):
         if key not in valid_training:
-            raise _unknown(f"training.{key}", sorted(valid_training),
-                           f"{where} (TRL {'GRPOConfig' if cfg.trainer == 'grpo' else 'SFTConfig'})")
+            found.append(_unknown(f"training.{key}", cfg.training.pop(key), valid_training,
+                                  f"TRL's {trl_config_class(cfg.trainer).__name__}"))
+    if problems is None:
+        raise_problems(found, where)
+    else:
+        problems += found
     return cfg
 
 
@@ -327,21 +385,65 @@ def _check_ref_device(cfg: RunConfig, where: str) -> None:
                         "(the reference would be updated from GPU weights every few steps). Remove one of the two.")
 
 
-def load(recipe: str, overrides: list[str] = (), sources: list | None = None) -> RunConfig:
-    """Compose a recipe, apply dotted overrides, validate, and fill `output_dir`.
 
-    `sources`, when given, receives the path of every recipe file read, defaults first.
+def _problems_of(check, field: str, *args) -> list[Problem]:
+    """A raise-on-first-mistake check run as a problem collector: [] or its one Problem."""
+    try:
+        check(*args)
+    except UserError as e:
+        return [Problem(field, no_value(), str(e))]
+    return []
+
+
+def _split_overrides(overrides) -> tuple[list[str], list[tuple[list[str], Any]]]:
+    """(`defaults=[...]` group names, the other overrides parsed), in the order given."""
+    groups, keyed = [], []
+    for text in overrides:
+        keys, value = parse_override(text)
+        if keys == ["defaults"]:
+            groups += [str(v) for v in (value if isinstance(value, list) else [value]) if v is not None]
+        else:
+            keyed.append((keys, value))
+    return groups, keyed
+
+
+def load(recipe: str, overrides: list[str] = (), sources: list | None = None,
+         problems: list | None = None) -> RunConfig:
+    """Compose a recipe, apply overrides, validate the keys, and fill `output_dir`.
+
+    Overrides are `section.key=value`, or `defaults=[group, ...]`: config groups (or recipes)
+    merged over the composed recipe, before every `key=value`, whatever their position, so a
+    key given on the command line always wins. `sources`, when given, receives the path of
+    every recipe file read, in merge order. `problems`, when given, collects the key problems
+    instead of raising them (see `build`).
     """
     path = find_recipe(recipe)
     raw = _compose(path, sources=sources)
     raw.setdefault("recipe", path.stem)
-    for text in overrides:
-        keys, value = parse_override(text)
+    groups, keyed = _split_overrides(overrides)
+    found: list[Problem] = []
+    for group in groups:
+        try:
+            found_at = _find_default(group, path.parent, path)
+        except UserError:
+            known = list_groups() + list_recipes()
+            found.append(Problem("defaults", group, f"no config group or recipe of that name beside {path.parent} "
+                                 f"or in the shipped recipes (groups: {', '.join(list_groups())}).",
+                                 closest(group, known)))
+            continue
+        raw = _merge(raw, _compose(found_at, (path,), sources))
+    for keys, value in keyed:
         if keys[0] not in TOP_LEVEL:
-            raise _unknown(keys[0], sorted(TOP_LEVEL - {"defaults"}), "overrides")
+            found.append(_unknown(keys[0], value, TOP_LEVEL - {"defaults"}, "overrides"))
+            continue
         _set(raw, keys, value)
-    cfg = build(raw, where=f"{path}{' + overrides' if overrides else ''}")
-    cfg.output_dir = cfg.output_dir.format(recipe=cfg.recipe)
+    where = f"{path}{' + overrides' if overrides else ''}"
+    cfg = build(raw, where=where, problems=found)
+    if problems is None:
+        raise_problems(found, where)
+    else:
+        problems += found
+    cfg.output_dir = str(cfg.output_dir).format(recipe=cfg.recipe)
     return cfg
 
 

@@ -24,6 +24,7 @@ from sqlrl.paths import sqlrl_home
 
 DEFAULT_MODEL = "smollm2-135m-instruct"
 HUB_HOST = "huggingface.co"
+DTYPES = ("auto", "float32", "bfloat16", "float16")  # weights dtypes `load_model` accepts
 
 
 @dataclass(frozen=True)
@@ -102,34 +103,55 @@ def _convert_gguf(gguf: Path, out: Path) -> None:
     tokenizer.save_pretrained(out)
 
 
+def name_problem(name: str | None) -> str | None:
+    """What is wrong with a --model value, judged offline without downloading anything; None when nothing is.
+
+    A bundled name is fine (pulled on first use); a path (starting with `.`, `/` or `~`, or with
+    more than one `/`) must be a model directory; any other bare name must be in the model
+    cache. An "org/name" Hugging Face id is not judged here: `resolve` checks the hub.
+    """
+    name = ALIASES.get(name or DEFAULT_MODEL, name or DEFAULT_MODEL)
+    if name in BUNDLED:
+        return None
+    path = Path(name).expanduser()
+    if path.exists():
+        if path.is_dir() and (is_model_dir(path) or (path / "adapter_config.json").is_file()):
+            return None
+        what = "is a file, not a model directory" if path.is_file() else "has no config.json or adapter_config.json"
+        return (f"model {path} {what}: give a directory written by save_pretrained, a Hugging Face id, "
+                f"or '{DEFAULT_MODEL}'.")
+    if name.startswith((".", "/", "~")) or name.count("/") > 1:  # a hub id is at most "org/name"
+        return f"model directory {name} does not exist (relative paths start from {Path.cwd()})."
+    if "/" not in name and not is_model_dir(models_dir() / name):
+        known = [*ALIASES, *BUNDLED, *(n for n, _, _ in cached())]
+        close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+        return (f"no model named '{name}'."
+                + (f" Did you mean: {', '.join(dict.fromkeys(close))}?" if close else "")
+                + f" Give a bundled name ({', '.join(dict.fromkeys([*ALIASES, *BUNDLED]))}), a model in "
+                  f"{models_dir()}, a local directory, or a Hugging Face id such as Qwen/Qwen2.5-Coder-7B-Instruct.")
+    return None
+
+
 def resolve(name: str | None) -> str:
     """Turn a --model argument into something `from_pretrained` accepts.
 
     A bundled name (or None / "default") is pulled into the cache on first use; an existing
     directory or a model cached under that name is used as is; an "org/name" is a Hugging Face
     id, checked to be reachable (or in the local hub cache) before anything loads. Any other
-    bare name is a mistake, reported with the close names at once instead of asking a hub.
+    bare name is a mistake, reported with the close names at once instead of asking a hub
+    (`name_problem`).
     """
+    problem = name_problem(name)
+    if problem:
+        raise UserError(problem)
     name = ALIASES.get(name or DEFAULT_MODEL, name or DEFAULT_MODEL)
     if name in BUNDLED:
         return str(pull(name))
     path = Path(name).expanduser()
     if path.exists():
-        if not (is_model_dir(path) or (path / "adapter_config.json").is_file()):
-            raise UserError(f"model directory {path} has no config.json or adapter_config.json: give a directory written by "
-                            f"save_pretrained, a Hugging Face id, or '{DEFAULT_MODEL}'.")
         return str(path)
-    if name.startswith((".", "/", "~")) or name.count("/") > 1:  # a hub id is at most "org/name"
-        raise UserError(f"model directory {name} does not exist (relative paths start from {Path.cwd()}).")
     if "/" not in name:
-        if is_model_dir(models_dir() / name):
-            return str(models_dir() / name)
-        known = [*ALIASES, *BUNDLED, *(n for n, _, _ in cached())]
-        close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-        raise UserError(f"no model named '{name}'."
-                        + (f" Did you mean: {', '.join(dict.fromkeys(close))}?" if close else "")
-                        + f" Give a bundled name ({', '.join(dict.fromkeys([*ALIASES, *BUNDLED]))}), a model in "
-                          f"{models_dir()}, a local directory, or a Hugging Face id such as Qwen/Qwen2.5-Coder-7B-Instruct.")
+        return str(models_dir() / name)
     _check_hub(name)
     return name  # a Hugging Face id
 
@@ -180,6 +202,8 @@ def load_model(name: str | None = None, dtype: str = "auto", device: str | None 
     from transformers import AutoModelForCausalLM
 
     path = resolve(name)
+    if dtype not in DTYPES:
+        raise UserError(f"unknown dtype {dtype!r}; choose one of {', '.join(DTYPES)}.")
     torch_dtype = {"auto": "auto", "float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[dtype]
     try:
         if Path(path, "adapter_config.json").is_file():

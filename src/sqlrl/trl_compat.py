@@ -102,3 +102,18 @@ def reference_logps(trainer, input_ids, attention_mask, logits_to_keep: int):
     """Per-token log-probs of the completion tokens under the trainer's reference model (beta > 0,
     full fine-tuning), computed the way the trainer computes them during training."""
     return trainer._get_per_token_logps_and_entropies(trainer.ref_model, input_ids, attention_mask, logits_to_keep)[0]
+
+
+# Values TRL accepts for string fields of GRPOConfig whose choices it states only in the field's help
+# text (it declares others as metadata "choices", a Literal or an Enum type; sqlrl reads those from
+# TRL itself). A wrong value here fails deep inside the trainer, after the model is loaded, so the
+# config checks refuse it first. tests/test_config_checks.py holds this table to TRL's help texts.
+GRPO_CHOICES: dict[str, tuple] = {
+    "loss_type": ("grpo", "dr_grpo", "dapo", "bnpo", "cispo", "sapo", "luspo", "vespo"),
+    "scale_rewards": ("group", "batch", "none", True, False),
+    "importance_sampling_level": ("token", "sequence"),
+    "vllm_mode": ("server", "colocate"),
+    "vllm_model_impl": ("transformers", "vllm"),
+    "vllm_importance_sampling_mode": ("token_truncate", "token_mask", "sequence_truncate", "sequence_mask"),
+    "multi_objective_aggregation": ("sum_then_normalize", "normalize_then_sum"),
+}

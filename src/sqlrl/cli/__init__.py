@@ -21,7 +21,7 @@ COMMANDS = [
     ("data", "sqlrl.cli.data", "get, list, inspect, check and preview datasets"),
     ("sql", "sqlrl.cli.sql", "run and compare SQL in the sandbox"),
     ("models", "sqlrl.cli.models", "pull and list cached models"),
-    ("config", "sqlrl.cli.config", "show a resolved recipe"),
+    ("config", "sqlrl.cli.config", "show, check and list recipes"),
 ]
 
 

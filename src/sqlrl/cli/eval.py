@@ -32,33 +32,130 @@ def _d(cls, name):
 
 
 def _add_data_args(p) -> None:
-    p.add_argument("--dataset", default=_d(DataConfig, "dataset"),
-                   help="dataset name: demo, spider, bird, sql_create_context, kaggledbqa, jsonl (default: %(default)s)")
-    p.add_argument("--split", default=None, help="split to evaluate (default: the dataset's dev/test split; "
-                                                  "for jsonl: the file path)")
+    p.add_argument("--dataset", default=None,
+                   help=f"dataset name: demo, spider, bird, sql_create_context, kaggledbqa, jsonl "
+                        f"(default: the recipe's, else {_d(DataConfig, 'dataset')})")
+    p.add_argument("--split", default=None, help="split to evaluate (default: the recipe's eval split, else the "
+                                                  "dataset's dev/test split; for jsonl: the file path)")
     p.add_argument("--data-dir", default=None, help="dataset directory (default: the data module's)")
-    p.add_argument("--limit", type=int, default=_d(EvalConfig, "limit"), help="only the first N examples")
-    p.add_argument("--schema-format", default=_d(DataConfig, "schema_format"),
-                   help="schema rendering in prompts: compact | ddl | ddl_keys | omnisql (default: %(default)s)")
+    p.add_argument("--limit", type=int, default=None, help="only the first N examples")
+    p.add_argument("--schema-format", default=None,
+                   help=f"schema rendering in prompts: compact | ddl | ddl_keys | omnisql "
+                        f"(default: {_d(DataConfig, 'schema_format')})")
 
 
 def _add_gen_args(p) -> None:
-    p.add_argument("--template", default=_d(DataConfig, "template"),
-                   help="prompt template: plain | chat | arctic | sqlr1 | reasoning_tags | skyrl (default: %(default)s)")
-    p.add_argument("--batch-size", type=int, default=_d(EvalConfig, "batch_size"),
-                   help="generation batch size (default: %(default)s)")
-    p.add_argument("--max-new-tokens", type=int, default=_d(EvalConfig, "max_new_tokens"),
-                   help="answer length limit in tokens (default: %(default)s)")
-    p.add_argument("--dtype", default=_d(ModelConfig, "dtype"), help="weights dtype (default: %(default)s)")
+    p.add_argument("--template", default=None,
+                   help=f"prompt template: plain | chat | arctic | sqlr1 | reasoning_tags | skyrl "
+                        f"(default: {_d(DataConfig, 'template')})")
+    p.add_argument("--batch-size", type=int, default=None,
+                   help=f"generation batch size (default: {_d(EvalConfig, 'batch_size')})")
+    p.add_argument("--max-new-tokens", type=int, default=None,
+                   help=f"answer length limit in tokens (default: {_d(EvalConfig, 'max_new_tokens')})")
+    p.add_argument("--dtype", default=None, help=f"weights dtype (default: {_d(ModelConfig, 'dtype')})")
     p.add_argument("--device", default=None, help="torch device, e.g. cpu or cuda (default: model's)")
-    p.add_argument("--timeout", type=float, default=_d(RewardConfig, "timeout"),
-                   help="per-query time limit in seconds (default: %(default)s)")
+    p.add_argument("--timeout", type=float, default=None,
+                   help=f"per-query time limit in seconds (default: {_d(RewardConfig, 'timeout')})")
+
+
+# Flags standing for a config field. Unset, they take the value of --recipe (with its overrides), else the
+# config's default, so evaluation sees what training sees; problems are named by the flag when it was given.
+FLAG_FIELDS = {"dataset": "data.dataset", "split": "data.split", "data_dir": "data.data_dir", "limit": "eval.limit",
+               "schema_format": "data.schema_format", "template": "data.template", "batch_size": "eval.batch_size",
+               "max_new_tokens": "eval.max_new_tokens", "dtype": "model.dtype", "timeout": "reward.timeout",
+               "mode": "reward.mode", "model": "model.name"}
+
+
+def _config_values(cfg) -> dict:
+    """The values a run config gives evaluation: its eval section first, then its data, model and reward."""
+    own_data = cfg.eval.dataset in (None, cfg.data.dataset)
+    return {"dataset": cfg.eval.dataset or cfg.data.dataset,
+            "split": cfg.eval.split or (cfg.data.eval_split if own_data else None),
+            "data_dir": cfg.data.data_dir if own_data else None, "limit": cfg.eval.limit,
+            "schema_format": cfg.data.schema_format, "template": cfg.data.template,
+            "batch_size": cfg.eval.batch_size, "max_new_tokens": cfg.eval.max_new_tokens, "dtype": cfg.model.dtype,
+            "timeout": cfg.reward.timeout, "mode": cfg.reward.mode}
+
+
+def _settle(args, overrides=(), with_model: bool = True) -> None:
+    """Fill unset flags from --recipe (or the config defaults), then check every value at once.
+
+    Raises one UserError listing every problem (recipe values, flags, the model name, the
+    dataset's folder) before any model or dataset loads.
+    """
+    from sqlrl.cli.checks import load_with_problems, section_problems
+    from sqlrl.config import RunConfig
+    from sqlrl.data import DATASETS
+    from sqlrl.errors import Problem, raise_problems
+
+    given = {k for k in FLAG_FIELDS if getattr(args, k, None) is not None}
+    found: list[Problem] = []
+    if getattr(args, "recipe", None):
+        cfg, found, where = load_with_problems(args.recipe, overrides, training=False)
+        found = [p for p in found if p.field != "model.name"]  # the model evaluated is --model
+        where += " and the command line"
+    else:
+        if overrides:
+            raise UserError(f"KEY=VALUE overrides ({' '.join(overrides)}) need --recipe.")
+        cfg, where = RunConfig(), "the command line"
+    for key, value in _config_values(cfg).items():
+        if hasattr(args, key) and getattr(args, key) is None:
+            setattr(args, key, value)
+    if hasattr(args, "split") and args.split is None:
+        args.split = DEFAULT_SPLIT.get(args.dataset)
+        if args.split is None and args.dataset in DATASETS:  # (an unknown dataset is a problem of its own)
+            found.append(Problem("--split", None, f"dataset {args.dataset!r} has no default split: pass --split."))
+    used = RunConfig()
+    used.model.dtype = args.dtype
+    used.model.name = args.model if with_model and getattr(args, "model", None) else used.model.name
+    used.data.dataset = getattr(args, "dataset", used.data.dataset)
+    used.data.split = getattr(args, "split", None) or used.data.split
+    used.data.data_dir = getattr(args, "data_dir", None)
+    used.data.schema_format, used.data.template = args.schema_format, args.template
+    used.eval.limit = getattr(args, "limit", None)
+    used.eval.batch_size, used.eval.max_new_tokens = args.batch_size, args.max_new_tokens
+    used.reward.timeout = args.timeout
+    used.reward.mode = getattr(args, "mode", used.reward.mode)
+    flags = {field: f"--{key.replace('_', '-')}" for key, field in FLAG_FIELDS.items()
+             if key in given or not getattr(args, "recipe", None)}
+    for p in section_problems(used):
+        if p.field == "model.name" and not (with_model and getattr(args, "model", None)):
+            continue
+        p = Problem(flags.get(p.field, p.field), p.value, p.allowed, p.closest, p.machine)
+        if str(p) not in map(str, found):
+            found.append(p)
+    found += _flag_problems(args)
+    raise_problems(found, where)
+
+
+def _flag_problems(args) -> list:
+    """Problems of the flags that stand for no config field (decoding, sampling)."""
+    from sqlrl.errors import Problem
+
+    out = []
+    decode = getattr(args, "decode", None)
+    if decode is not None:
+        from sqlrl.eval.evaluate import parse_decode
+
+        try:
+            parse_decode(decode)
+        except UserError as e:
+            out.append(Problem("--decode", decode, str(e)))
+    for flag in ("pass_at", "num_samples", "max_turns"):
+        value = getattr(args, flag, None)
+        if value is not None and value < 1:
+            out.append(Problem(f"--{flag.replace('_', '-')}", value, "must be at least 1."))
+    return out
 
 
 def add_eval_parser(subparsers, name, help_text):
     p = subparsers.add_parser(name, help=help_text, description=EVAL_DESCRIPTION)
-    p.add_argument("action", nargs="*", metavar="compare RUN_A RUN_B",
-                   help="compare two runs (directories written by --out, or their summary.json)")
+    p.add_argument("action", nargs="*", metavar="compare RUN_A RUN_B | KEY=VALUE",
+                   help="compare two runs (directories written by --out, or their summary.json); or, with "
+                        "--recipe, dotted overrides of the recipe")
+    p.add_argument("--recipe", "-r", default=None,
+                   help="take dataset, eval split, schema format, template, limits, comparison mode and timeout from "
+                        "this recipe (flags given explicitly win); its values are checked before anything loads")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--model", "-m", help="model to evaluate: bundled name, local directory or Hugging Face id")
     src.add_argument("--predictions", "-p", help="score this predictions file instead of running a model")
@@ -69,8 +166,8 @@ def add_eval_parser(subparsers, name, help_text):
                         "as wrong (default: such a file is an error)")
     _add_data_args(p)
     _add_gen_args(p)
-    p.add_argument("--mode", choices=MODES, default=_d(RewardConfig, "mode"),
-                   help="result comparison (default: %(default)s)")
+    p.add_argument("--mode", choices=MODES, default=None,
+                   help=f"result comparison (default: {_d(RewardConfig, 'mode')})")
     p.add_argument("--decode", default="greedy", help="greedy (default) or maj@K: K samples voted by result")
     p.add_argument("--pass-at", type=int, default=None, metavar="K", help="also report unbiased pass@K")
     p.add_argument("--num-samples", type=int, default=None, metavar="N",
@@ -98,9 +195,7 @@ def _load_rows(args, with_schema: bool = True) -> tuple[list[dict], dict]:
     from sqlrl.data import load_dataset, load_examples
     from sqlrl.eval.meta import dataset_version
 
-    split = args.split or DEFAULT_SPLIT.get(args.dataset)
-    if split is None:
-        raise UserError(f"--split is needed for dataset '{args.dataset}'.")
+    split = args.split
     if with_schema:
         ds = load_dataset(args.dataset, split, data_dir=args.data_dir, schema_format=args.schema_format,
                           limit=args.limit)
@@ -149,13 +244,13 @@ def _print_table(summary: dict) -> None:
 
 
 def _cmd_eval(args) -> int:
-    if args.action:
+    overrides = [a for a in args.action if "=" in a]
+    if args.action and len(overrides) < len(args.action):
         return _cmd_compare(args)
     if not args.predictions and not args.model:
         raise UserError("give --model M to evaluate a model, or --predictions FILE to score predictions "
                         "(or `sqlrl eval compare RUN_A RUN_B`).")
-    if args.limit is not None and args.limit < 1:
-        raise UserError(f"--limit must be at least 1, got {args.limit}.")
+    _settle(args, overrides, with_model=not args.predictions)
     rows, info = _load_rows(args, with_schema=not args.predictions)
     if args.predictions:
         info.pop("schema_format")
@@ -167,9 +262,7 @@ def _cmd_eval(args) -> int:
                                     fmt=args.format, timeout=args.timeout, out_dir=args.out, progress=progress,
                                     meta=info)
         return _finish(summary, args)
-    from sqlrl.eval.evaluate import evaluate, parse_decode
-
-    parse_decode(args.decode)  # fail on a bad --decode before loading the model
+    from sqlrl.eval.evaluate import evaluate
     from sqlrl.models import resolve
 
     # the name asked for, and what it resolved to ("default" names whatever model is bundled now)
@@ -267,10 +360,15 @@ def _cmd_infer(args) -> int:
         raise UserError("give exactly one of: a question, --input FILE, or --interactive.")
     if (args.question or args.interactive) and not args.db:
         raise UserError("--db PATH is needed: the SQLite database the question is about.")
-    if args.db and not Path(args.db).expanduser().is_file():
-        raise UserError(f"database file {args.db} does not exist.")
+    if args.db:
+        from sqlrl.sql import sqlite_file_problem
+
+        problem = sqlite_file_problem(Path(args.db).expanduser())
+        if problem:
+            raise UserError(f"--db {args.db}: {problem}")
     if args.input and not Path(args.input).is_file():
         raise UserError(f"input file {args.input} does not exist.")
+    _settle(args)
     from sqlrl.eval.infer import Answerer, answer_file, execute, format_table
     from sqlrl.models import load_model, load_tokenizer
 

@@ -1,13 +1,13 @@
 """`sqlrl sql run` and `sqlrl sql compare`: the sandbox from the command line.
 
 Exit codes: `run` 0 when the query ran, 1 when it failed; `compare` 0 on a match, 1 otherwise;
-2 for usage errors. `--json` prints one object in the shape docs/sql.md documents.
+2 for usage errors (a path that is missing, a folder, or not an SQLite file included). `--json`
+prints one object in the shape docs/sql.md documents.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 from sqlrl.errors import UserError
@@ -53,9 +53,11 @@ def _limits(p) -> None:
 
 
 def _check(args) -> None:
-    if not os.path.isfile(args.db):
-        hint = " (it is a folder: pass the .sqlite file inside it)" if os.path.isdir(args.db) else ""
-        raise UserError(f"database file not found: {args.db}{hint}. Pass the path to an SQLite file, "
+    from sqlrl.sql import sqlite_file_problem
+
+    problem = sqlite_file_problem(args.db)
+    if problem:
+        raise UserError(f"database {problem} Pass the path to an SQLite file, "
                         f"e.g. data/spider/database/concert_singer/concert_singer.sqlite.")
     if args.timeout <= 0:
         raise UserError(f"--timeout must be a positive number of seconds, got {args.timeout}.")

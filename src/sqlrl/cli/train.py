@@ -16,7 +16,11 @@ def _run(args, trainer: str) -> int:
         overrides.append(f"output_dir={args.output_dir}")
     if args.max_steps is not None:
         overrides.append(f"training.max_steps={args.max_steps}")
-    cfg = cfgmod.load(args.recipe, overrides)
+    from sqlrl.cli.checks import load_checked
+    from sqlrl.train.common import world_size
+
+    # Every value, the GPU settings, the group size and the output directory, before anything loads.
+    cfg = load_checked(args.recipe, overrides, resume=args.resume, processes=args.num_processes or world_size())
     if cfg.trainer != trainer:
         raise UserError(f"recipe '{cfg.recipe}' is a {cfg.trainer} recipe: run it with `sqlrl {'train' if cfg.trainer == 'grpo' else 'sft'}`.")
     if args.num_processes and args.num_processes > 1:
@@ -33,21 +37,17 @@ def _run(args, trainer: str) -> int:
 def _launch(args, cfg) -> int:
     """Re-run this command under `accelerate launch` with N processes (DeepSpeed via --accelerate-config).
 
-    Everything that can be checked without a model is checked here first, so a bad recipe
-    fails once, with one message, instead of in N processes. Without a GPU and without an
-    accelerate config, the processes run on CPU and talk through gloo (accelerate's
-    torchrun launcher; `--multi_gpu` is its name for it, the device is still the CPU).
+    Everything that can be checked without a model was checked by `_run` (the group size
+    against N processes included), so a bad recipe fails once, with one message, instead of in
+    N processes. Without a GPU and without an accelerate config, the processes run on CPU and
+    talk through gloo (accelerate's torchrun launcher; `--multi_gpu` is its name for it, the
+    device is still the CPU).
     """
     import subprocess
     import sys
 
-    from sqlrl.train.common import check_before_loading, has_cuda, training_defaults
+    from sqlrl.train.common import has_cuda
 
-    check_before_loading(cfg, args.resume)
-    if cfg.trainer == "grpo":
-        from sqlrl.train.grpo import check_group_size
-
-        check_group_size(training_defaults(cfg), args.num_processes)
     cmd = [sys.executable, "-m", "accelerate.commands.launch", "--num_processes", str(args.num_processes)]
     if args.accelerate_config:
         path = accelerate_config_path(args.accelerate_config)
@@ -81,7 +81,7 @@ def _check_accelerate_config(path: Path, cuda: bool) -> None:
         shipped = ", ".join(sorted(p.stem for p in (RECIPES_DIR / "accelerate").glob("*.yaml")))
         raise UserError(f"--accelerate-config {path}: no such file (shipped configs, usable by name: {shipped}).")
     try:
-        raw = cfgmod.yaml.safe_load(path.read_text()) or {}
+        raw = cfgmod.load_yaml(path.read_text()) or {}
     except cfgmod.yaml.YAMLError as e:
         raise UserError(f"--accelerate-config {path}: not valid YAML ({e}).") from e
     kind = str(raw.get("distributed_type", "NO")).upper()

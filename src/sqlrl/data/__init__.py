@@ -46,6 +46,15 @@ def default_data_dir(name: str) -> Path | None:
     return data_root() / name if DATASETS[name].pulled else None
 
 
+def data_dir_problem(name: str, data_dir: str | Path | None = None) -> str | None:
+    """Why dataset `name` cannot be read from `data_dir` (default: its folder in the data root), or None."""
+    folder = Path(data_dir).expanduser() if data_dir else default_data_dir(name)
+    if folder is not None and name != "jsonl" and not folder.is_dir():
+        return (f"dataset {name!r} not found at {folder}. Install it with `sqlrl data pull {name}`, "
+                "or point SQLRL_DATA_DIR (or --data-dir) at a folder that holds it.")
+    return None
+
+
 def load_examples(name: str, split: str, data_dir: str | Path | None = None,
                   limit: int | None = None, skip_invalid: bool = False, **kw) -> tuple[list[dict], Skipped]:
     """Raw rows (without schema text) and the items skipped as invalid."""
@@ -54,11 +63,10 @@ def load_examples(name: str, split: str, data_dir: str | Path | None = None,
     spec = DATASETS[name]
     if spec.splits and split not in spec.splits:
         raise UserError(f"dataset {name!r} has splits {', '.join(spec.splits)}, not {split!r}.")
+    problem = data_dir_problem(name, data_dir)
+    if problem:
+        raise UserError(problem)
     data_dir = Path(data_dir).expanduser() if data_dir else default_data_dir(name)
-    if data_dir is not None and name != "jsonl" and not data_dir.is_dir():
-        raise UserError(
-            f"dataset {name!r} not found at {data_dir}. Install it with `sqlrl data pull {name}`, "
-            "or point SQLRL_DATA_DIR (or --data-dir) at a folder that holds it.")
     skipped = Skipped()
     rows = import_module(spec.module).load(split, data_dir, skipped, skip_invalid=skip_invalid, **kw)
     if limit is not None:
@@ -125,4 +133,4 @@ def load_dataset(name: str, split: str, data_dir: str | Path | None = None,
 
 
 __all__ = ["DATASETS", "DatasetSpec", "InvalidItem", "load_dataset", "load_examples", "add_schemas",
-           "default_data_dir"]
+           "default_data_dir", "data_dir_problem"]

@@ -17,7 +17,16 @@ from dataclasses import dataclass
 
 from sqlrl.errors import UserError
 from sqlrl.rewards import answer_format, execution, sqlr1, structure  # noqa: F401  (they register themselves)
-from sqlrl.rewards.registry import BAD_KINDS, REWARDS, completion_text, get_reward, stats
+from sqlrl.rewards.registry import (
+    BAD_KINDS,
+    REWARDS,
+    ErrorShare,
+    RewardsFailing,
+    completion_text,
+    error_share,
+    get_reward,
+    stats,
+)
 
 
 @dataclass(frozen=True)
@@ -118,5 +127,5 @@ def score_completions(funcs, weights, completions: list, columns: dict, prompts:
 
 
 __all__ = ["REWARDS", "PRESETS", "BAD_KINDS", "Preset", "get_reward", "get_preset", "build_rewards",
-           "stats", "completion_text", "score_completions",
+           "stats", "completion_text", "error_share", "ErrorShare", "RewardsFailing", "score_completions",
            "weighted_total"]

@@ -4,13 +4,16 @@ A reward is registered as a *factory* `make(template, mode, timeout, **params)` 
 batch scorer `score(texts, columns) -> list[float | None]`. `get_reward` wraps that scorer in
 TRL's signature (`fn(prompts, completions, **dataset_columns)`), turns chat completions into
 text, and guarantees the training loop never sees an exception: a completion that cannot be
-scored gets the reward's documented lowest value and is counted (see `stats`).
+scored gets the reward's documented lowest value and is counted (see `stats`). A reward that
+keeps failing would leave a run training on no signal: `error_share` tells the trainer, which
+stops the run with the first error (`RewardsFailing`, `reward.max_error_share`).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,6 +42,8 @@ class RewardSpec:
 REWARDS: dict[str, RewardSpec] = {}
 
 _COUNTS: Counter = Counter()
+_WINDOW: Counter = Counter()  # the same counts for the failure guard, reset by it (not by logging)
+_FIRST_ERRORS: dict[str, str] = {}  # reward -> its first internal error in the window, with where it came from
 _LOCK = threading.Lock()
 
 # Kinds of bad input, each counted per reward function that meets it.
@@ -62,12 +67,62 @@ def count(name: str, kind: str, n: int = 1) -> None:
     if n:
         with _LOCK:
             _COUNTS[f"{name}/{kind}"] += n
+            _WINDOW[f"{name}/{kind}"] += n
 
 
 def count_scored(name: str, n: int) -> None:
     """Record `n` completions scored by reward `name` (bad ones included)."""
     with _LOCK:
         _COUNTS[f"{name}/scored"] += n
+        _WINDOW[f"{name}/scored"] += n
+
+
+def _record_failure(name: str, error: BaseException) -> None:
+    """Keep the first internal error of reward `name` in the window: type, message and the line that raised."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" (raised at {frames[-1].filename}:{frames[-1].lineno} in {frames[-1].name})" if frames else ""
+    text = str(error).strip().splitlines()
+    with _LOCK:
+        _FIRST_ERRORS.setdefault(name, f"{type(error).__name__}: {text[0] if text else ''}{where}")
+
+
+class RewardsFailing(UserError):
+    """A run stopped because a reward function failed internally on too many completions of a step."""
+
+
+@dataclass(frozen=True)
+class ErrorShare:
+    """Internal reward errors since the last look: the worst reward's share of completions it failed on."""
+
+    reward: str | None  # the reward with the largest share (None: nothing was scored)
+    errors: int
+    completions: int
+    first_error: str | None  # that reward's first error, with the file and line that raised it
+
+    @property
+    def share(self) -> float:
+        return self.errors / self.completions if self.completions else 0.0
+
+
+def error_share(reset: bool = True) -> ErrorShare:
+    """How much of the work since the last call ended in internal reward errors (see `ErrorShare`).
+
+    A reward function that raises scores its batch at its lowest value (training never sees the
+    exception) and counts `internal_error`; the training loop calls this once a step to stop a
+    run whose rewards keep failing instead of training on no signal.
+    """
+    with _LOCK:
+        window, first = dict(_WINDOW), dict(_FIRST_ERRORS)
+        if reset:
+            _WINDOW.clear()
+            _FIRST_ERRORS.clear()
+    worst = ErrorShare(None, 0, 0, None)
+    for name in sorted({key.rsplit("/", 1)[0] for key in window}):
+        errors = window.get(f"{name}/internal_error", 0)
+        done = ErrorShare(name, errors, errors + window.get(f"{name}/scored", 0), first.get(name))
+        if worst.reward is None or done.share > worst.share:
+            worst = done
+    return worst
 
 
 def stats(reset: bool = True) -> dict[str, int]:
@@ -172,8 +227,9 @@ def get_reward(name: str, template: str = "plain", mode: str = "bird", timeout: 
                 raise RuntimeError(f"{name} returned {len(values)} values for {n} completions")
         except UserError:  # a setup mistake (missing column, bad config): say so, do not hide it
             raise
-        except Exception:  # a reward must never stop training: log it, score lowest, count it
+        except Exception as e:  # one failing batch must not stop training: log it, score lowest, count it
             log.exception("reward %s failed on a batch of %d; scoring it %s", name, n, spec.lowest)
+            _record_failure(name, e)
             count(name, "internal_error", n)
             return [spec.lowest] * n
         count_scored(name, n)

@@ -9,9 +9,10 @@ See docs/sql.md for the comparison modes, float and NULL handling, and error cla
 """
 
 from sqlrl.sql.compare import MODES, has_order_by, results_match
+from sqlrl.sql.dbfile import sqlite_file_problem
 from sqlrl.sql.executor import Sandbox, default_workers, get_sandbox
 from sqlrl.sql.result import ERROR_TYPES, Result, Verdict
 from sqlrl.sql.worker import DENIED_FUNCTIONS, READ_PRAGMAS, WRITE_WORDS, read_only_uri
 
 __all__ = ["DENIED_FUNCTIONS", "ERROR_TYPES", "MODES", "READ_PRAGMAS", "Result", "Sandbox", "Verdict", "WRITE_WORDS",
-           "default_workers", "get_sandbox", "has_order_by", "read_only_uri", "results_match"]
+           "default_workers", "get_sandbox", "has_order_by", "read_only_uri", "results_match", "sqlite_file_problem"]

@@ -1,6 +1,7 @@
-"""Trainer callbacks: validation EX every N steps, and the reward layer's own counters.
+"""Trainer callbacks: validation EX every N steps, the reward layer's own counters, and the guard
+that stops a run whose rewards keep failing.
 
-Both add keys to the trainer's regular log record. They must run before the reporting
+The first two add keys to the trainer's regular log record. They must run before the reporting
 callbacks (TensorBoard, W&B) so those see the keys: `install` puts them first.
 """
 
@@ -59,10 +60,61 @@ class RewardCounters(_LogExtras):
         return {f"rewards/{k}": v for k, v in rewards.stats().items()}
 
 
-def install(trainer, cfg: RunConfig, tokenizer) -> None:
-    """Add sqlrl's callbacks to a trainer, ahead of the reporting integrations."""
-    ours = [RewardCounters()] if cfg.trainer == "grpo" else []
+class RewardErrorGuard(TrainerCallback):
+    """Stop training when a reward function failed internally on more than `max_share` of a step's completions.
+
+    A failing reward scores its batch at its lowest value, so the step trains on no signal; a
+    reward that fails every step (a bug, a setting it cannot use) would waste the whole run.
+    The guard lets the step's log record be written (the counts stay in the logs), asks the
+    trainer to stop, and `raise_failure` then raises the first error and where it came from.
+    With several processes the counts are summed over all of them, so every process stops at
+    the same step.
+    """
+
+    def __init__(self, max_share: float, trainer=None):
+        self.max_share, self.trainer, self.failure = max_share, trainer, None
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        from sqlrl import rewards
+
+        rewards.error_share()  # what ran before training (the prefilter) is not this run's step
+
+    def on_step_end(self, args, state, control, **kwargs):
+        from sqlrl import rewards
+
+        seen = rewards.error_share()
+        errors, completions = self._summed(seen.errors, seen.completions)
+        if completions and errors / completions > self.max_share:
+            self.failure = rewards.RewardsFailing(
+                f"training stopped at step {state.global_step}: reward '{seen.reward}' failed internally on "
+                f"{errors} of {completions} completions ({errors / completions:.0%}; the limit is "
+                f"reward.max_error_share={self.max_share}). First error: {seen.first_error or 'on another process'}. "
+                "A completion a reward cannot score gets its lowest value, so the run was training on no signal. "
+                "Fix the reward or its settings (reward.*), or raise reward.max_error_share (1.0 never stops). "
+                f"The counts are logged as rewards/{seen.reward}/internal_error.")
+            control.should_training_stop = True
+            control.should_log = True
+
+    def _summed(self, errors: int, completions: int) -> tuple[int, int]:
+        accelerator = getattr(self.trainer, "accelerator", None)
+        if accelerator is None or accelerator.num_processes == 1:
+            return errors, completions
+        import torch
+
+        total = accelerator.reduce(torch.tensor([errors, completions], device=accelerator.device), "sum")
+        return int(total[0]), int(total[1])
+
+    def raise_failure(self) -> None:
+        if self.failure is not None:
+            raise self.failure
+
+
+def install(trainer, cfg: RunConfig, tokenizer) -> RewardErrorGuard | None:
+    """Add sqlrl's callbacks to a trainer, ahead of the reporting integrations; returns the reward guard."""
+    guard = RewardErrorGuard(cfg.reward.max_error_share, trainer) if cfg.trainer == "grpo" else None
+    ours = [RewardCounters(), guard] if guard else []
     if cfg.eval.every_steps and cfg.data.eval_split:
         ours.append(ValidationEX(cfg, tokenizer))
     handler = trainer.callback_handler
     handler.callbacks = ours + handler.callbacks
+    return guard

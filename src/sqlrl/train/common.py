@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlrl import config as cfgmod
 from sqlrl.config import RunConfig
-from sqlrl.errors import UserError
+from sqlrl.errors import Problem, UserError, raise_problems
 
 
 def has_cuda() -> bool:
@@ -17,34 +17,55 @@ def has_cuda() -> bool:
     return torch.cuda.is_available()
 
 
+def gpu_problems(cfg: RunConfig, cuda: bool | None = None) -> list[Problem]:
+    """Every setting that needs a CUDA GPU, when this machine has none: all of them, not the first."""
+    if has_cuda() if cuda is None else cuda:
+        return []
+    none = "needs a CUDA GPU; this machine has none."
+    out = []
+    if cfg.model.load_in_4bit:
+        out.append(Problem("model.load_in_4bit", True, "QLoRA needs a CUDA GPU and bitsandbytes; this machine has "
+                           "no GPU. Set model.load_in_4bit=false to train in full precision on CPU.", machine=True))
+    for key in ("bf16", "fp16", "use_vllm"):
+        if cfg.training.get(key) is True:
+            out.append(Problem(f"training.{key}", True, f"{none} Set training.{key}=false.", machine=True))
+    if cfg.training.get("deepspeed"):
+        out.append(Problem("training.deepspeed", cfg.training["deepspeed"], "needs CUDA GPUs and the deepspeed "
+                           "package; this machine has no GPU. Remove it (training.deepspeed=null).", machine=True))
+    if str(cfg.training.get("optim", "")).endswith("8bit"):
+        out.append(Problem("training.optim", cfg.training["optim"], f"a bitsandbytes optimizer, {none} Set "
+                           "training.optim=adamw_torch.", machine=True))
+    return out
+
+
+def output_dir_problems(cfg: RunConfig, resume: bool) -> list[Problem]:
+    """An output directory that holds another run (without --resume), or nothing to resume from."""
+    out = Path(cfg.output_dir)
+    previous = out / "config.yaml"
+    if previous.is_file() and not resume:
+        try:
+            old = cfgmod.load_yaml(previous.read_text()) or {}
+        except cfgmod.yaml.YAMLError:
+            old = {}
+        if any(out.glob("checkpoint-*")) or not isinstance(old, dict) or old.get("recipe") != cfg.recipe:
+            recipe = old.get("recipe") if isinstance(old, dict) else None
+            return [Problem("output_dir", str(out), f"already holds a run (recipe '{recipe}'). Pass --resume to "
+                            "continue it, or choose another output_dir=... .", machine=True)]
+    if resume:
+        try:
+            last_complete_checkpoint(out)
+        except UserError as e:
+            return [Problem("output_dir", str(out), str(e), machine=True)]
+    return []
+
+
 def check_before_loading(cfg: RunConfig, resume: bool) -> Path:
-    """Fail fast, before any model is loaded, on settings that cannot work here."""
+    """Fail fast, before any model is loaded, on settings that cannot work here (all of them at once)."""
     from sqlrl.train.backend import check_backend
 
     check_backend(cfg)
-    out = Path(cfg.output_dir)
-    if not has_cuda():
-        if cfg.model.load_in_4bit:
-            raise UserError("model.load_in_4bit=true (QLoRA) needs a CUDA GPU and bitsandbytes; this machine has none. "
-                            "Set model.load_in_4bit=false to train in full precision on CPU.")
-        for key in ("bf16", "fp16", "use_vllm"):
-            if cfg.training.get(key):
-                raise UserError(f"training.{key}=true needs a CUDA GPU; this machine has none. Set training.{key}=false.")
-        if cfg.training.get("deepspeed"):
-            raise UserError(f"training.deepspeed={cfg.training['deepspeed']!r} needs CUDA GPUs and the deepspeed package; "
-                            "this machine has no GPU. Remove training.deepspeed (training.deepspeed=null).")
-        if str(cfg.training.get("optim", "")).endswith("8bit"):
-            raise UserError(f"training.optim={cfg.training['optim']} is a bitsandbytes optimizer and needs a CUDA GPU; "
-                            "this machine has none. Set training.optim=adamw_torch.")
-    previous = out / "config.yaml"
-    if previous.is_file() and not resume:
-        old = cfgmod.yaml.safe_load(previous.read_text()) or {}
-        if any(out.glob("checkpoint-*")) or old.get("recipe") != cfg.recipe:
-            raise UserError(f"output directory {out} already holds a run (recipe '{old.get('recipe')}'). "
-                            f"Pass --resume to continue it, or choose another output_dir=... .")
-    if resume:
-        last_complete_checkpoint(out)
-    return out
+    raise_problems(gpu_problems(cfg) + output_dir_problems(cfg, resume), f"recipe '{cfg.recipe}'")
+    return Path(cfg.output_dir)
 
 
 def last_complete_checkpoint(out: Path) -> str:
@@ -159,8 +180,10 @@ def run_trainer(trainer, cfg: RunConfig, tokenizer, out: Path, resume: bool, sta
     """Train (resuming from the last complete checkpoint if asked), save the final model and the model card."""
     from sqlrl.train import callbacks
 
-    callbacks.install(trainer, cfg, tokenizer)
+    guard = callbacks.install(trainer, cfg, tokenizer)
     result = trainer.train(resume_from_checkpoint=last_complete_checkpoint(out) if resume else None)
+    if guard is not None:
+        guard.raise_failure()  # a run stopped for failing rewards has no final model
     final = out / "final"
     trainer.save_model(str(final))
     if trainer.is_world_process_zero():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlrl import config as cfgmod
 from sqlrl.config import RunConfig
-from sqlrl.errors import UserError
+from sqlrl.errors import Problem, UserError, raise_problems
 from sqlrl.jsonl import write_jsonl
 from sqlrl.train.common import (
     check_before_loading,
@@ -89,15 +89,27 @@ def _record_data_order(trainer, inputs) -> None:
         write_jsonl(path, [{"step": trainer.state.global_step, "ids": ids}], append=True)
 
 
+def group_size_problem(args: dict, processes: int = 1) -> Problem | None:
+    """A group size TRL cannot split the generation batch into (None when it fits, or when a value is not an
+    integer: that is reported as a type problem of its own)."""
+    g = args.get("num_generations", 8)
+    per_device = args.get("per_device_train_batch_size", 8)
+    steps = args.get("steps_per_generation") or args.get("gradient_accumulation_steps", 1)
+    given = args.get("generation_batch_size")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (g, per_device, steps, given or 1)):
+        return None
+    batch = given or per_device * processes * steps
+    if g < 2:
+        return Problem("training.num_generations", g, "GRPO needs at least 2 completions per prompt to compare them.")
+    if batch % g:
+        return Problem("training.num_generations", g, f"does not divide the generation batch ({batch} completions = "
+                       f"per_device_train_batch_size x {processes} process(es) x steps_per_generation (default: "
+                       "gradient_accumulation_steps), or generation_batch_size): make the batch a multiple of the "
+                       "group size.")
+    return None
+
+
 def check_group_size(args: dict, processes: int = 1) -> None:
     """Refuse a group size TRL cannot split the generation batch into, before any model is loaded."""
-    g = args.get("num_generations", 8)
-    per_step = args.get("per_device_train_batch_size", 8) * processes
-    batch = args.get("generation_batch_size") or per_step * (args.get("steps_per_generation")
-                                                             or args.get("gradient_accumulation_steps", 1))
-    if g < 2:
-        raise UserError(f"training.num_generations={g}: GRPO needs at least 2 completions per prompt to compare them.")
-    if batch % g:
-        raise UserError(f"training.num_generations={g} does not divide the generation batch ({batch} completions = "
-                        f"per_device_train_batch_size x {processes} process(es) x steps_per_generation (default: "
-                        "gradient_accumulation_steps), or generation_batch_size): make the batch a multiple of the group size.")
+    problem = group_size_problem(args, processes)
+    raise_problems([problem] if problem else [], "the GRPO batch settings")
