@@ -32,7 +32,8 @@ def variants(gold: str, rng: random.Random) -> list[str]:
     spaced = re.sub(r"\s+", "  ", gold)
     wrong = re.sub(r"\bWHERE\b.*?(?=\bGROUP\b|\bORDER\b|\bLIMIT\b|$)", "", gold, flags=re.I | re.S).strip() or gold
     if wrong == gold:
-        wrong = gold + " LIMIT 1" if "LIMIT" not in gold.upper() else re.sub(r"LIMIT\s+\d+", "LIMIT 2", gold, flags=re.I)
+        wrong = (gold + " LIMIT 1" if "LIMIT" not in gold.upper()
+                 else re.sub(r"LIMIT\s+\d+", "LIMIT 2", gold, flags=re.I))
     error = re.sub(r"\bFROM\s+(\w+)", r"FROM \1_x", gold, count=1, flags=re.I)
     out = [gold] * 5 + [spaced, gold.lower(), f"SELECT * FROM ({gold})", wrong, wrong, error, error,
                         "SELECT nothing FROM nowhere", "DROP TABLE x", None, None]

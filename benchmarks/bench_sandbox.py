@@ -14,7 +14,8 @@ query), 3 equivalent rewrites, 4 wrong queries and 3 erroring ones. Steps of
 (b) and (c) run `--repeats` passes and report the best; the first pass of (b) includes
 starting the workers and runs every gold query (cold cache), later passes find golds cached.
 
-    .venv/bin/python benchmarks/bench_sandbox.py [--data-dir DIR] [--workers 2]   (default: the spider dataset in the data root)
+    .venv/bin/python benchmarks/bench_sandbox.py [--data-dir DIR] [--workers 2]
+        (default: the spider dataset in the data root)
 """
 
 from __future__ import annotations

@@ -82,7 +82,8 @@ def run_plain_trl(model: str, out: Path, steps: int, length: int) -> dict:
     funcs, weights = build_rewards(preset="arctic", template="plain")
     fence = [i for t, i in tok.get_vocab().items() if tok.convert_tokens_to_string([t]).strip() == "```"]
     args = GRPOConfig(output_dir=str(out), max_steps=steps, save_steps=steps, max_completion_length=length,
-                      bf16=torch.cuda.is_available(), reward_weights=weights, generation_kwargs={"eos_token_id": [tok.eos_token_id, *fence]}, **COMMON)
+                      bf16=torch.cuda.is_available(), reward_weights=weights,
+                      generation_kwargs={"eos_token_id": [tok.eos_token_id, *fence]}, **COMMON)
     lora = LoraConfig(r=16, lora_alpha=32, lora_dropout=0.05, target_modules="all-linear", task_type="CAUSAL_LM")
     GRPOTrainer(model=policy, reward_funcs=funcs, args=args, train_dataset=ds, processing_class=tok,
                 peft_config=lora).train()
@@ -106,10 +107,12 @@ def main() -> None:
             "sqlrl, no stop strings": run_sqlrl(a.model, tmp / "nostop", a.steps, a.completion_length, stop=False),
         }
     print(f"\nGRPO on the demo data, model {a.model}, {COMMON['per_device_train_batch_size']} completions x "
-          f"{a.completion_length} max tokens per step, {a.steps - 1} timed steps per run ({time.time() - started:.0f} s in all)")
+          f"{a.completion_length} max tokens per step, {a.steps - 1} timed steps per run "
+          f"({time.time() - started:.0f} s in all)")
     print(f"{'run':<24} {'s/step':>8} {'gen tok/s':>10} {'mean len':>9} {'clipped':>8}")
     for name, r in results.items():
-        print(f"{name:<24} {r['s_per_step']:>8.2f} {r['tokens_per_s']:>10.1f} {r['mean_length']:>9.1f} {r['clipped_ratio']:>8.2f}")
+        print(f"{name:<24} {r['s_per_step']:>8.2f} {r['tokens_per_s']:>10.1f} {r['mean_length']:>9.1f} "
+              f"{r['clipped_ratio']:>8.2f}")
     ours, plain, nostop = results["sqlrl"], results["plain TRL"], results["sqlrl, no stop strings"]
     overhead = ours["s_per_step"] / plain["s_per_step"] - 1
     print(f"sqlrl overhead over plain TRL: {overhead:+.1%} per step (target: within +10 %)")

@@ -36,7 +36,8 @@ EVALS = [
     ("base-plain", "default", "base, plain prompt (SELECT prefix)", [], 1100),
     ("sft", f"{SFT}/final", "SFT", [], 900),
     ("sft-grpo", f"{GRPO}/final", "SFT + GRPO", [], 900),
-    ("sft-grpo-maj8", f"{GRPO}/final", "SFT + GRPO", ["--decode", "maj@8", "--temperature", "0.8", "--seed", "0"], 4500),
+    ("sft-grpo-maj8", f"{GRPO}/final", "SFT + GRPO", ["--decode", "maj@8", "--temperature", "0.8", "--seed", "0"],
+     4500),
 ]
 
 
@@ -142,7 +143,8 @@ def table() -> str:
             s = json.loads((run_dir / "summary.json").read_text())
             diff = [s["by_difficulty"].get(d, {}).get("ex") for d in ("easy", "medium", "hard", "extra")]
             cells = " | ".join("-" if x is None else f"{100 * x:.1f}" for x in diff)
-            rows.append(f"| `{model}` | {stage} | {first['decode']} | {s['mode']} | **{100 * s['ex']:.1f}** | {cells} | "
+            rows.append(f"| `{model}` | {stage} | {first['decode']} | {s['mode']} | **{100 * s['ex']:.1f}** | "
+                        f"{cells} | "
                         f"{100 * s['executable']:.1f} | {elapsed / 60:.0f} min |")
     train = [f"{label} {t / 60:.0f} min" for label, run in (("SFT", SFT), ("GRPO", GRPO))
              if (t := train_seconds(run)) is not None]
@@ -179,7 +181,8 @@ def write_results() -> str:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only-report", action="store_true", help="run nothing; rebuild results/ from what has run")
-    ap.add_argument("--skip", nargs="*", default=[], metavar="STAGE", help="stage names to leave out, e.g. 'eval base-chat'")
+    ap.add_argument("--skip", nargs="*", default=[], metavar="STAGE",
+                    help="stage names to leave out, e.g. 'eval base-chat'")
     args = ap.parse_args(argv)
     if not args.only_report:
         stages = [s for s in STAGES if s[0] not in args.skip]

@@ -37,7 +37,8 @@ def test_check_reports_and_filters(tmp_path, capsys):
     out = tmp_path / "clean.jsonl"
     assert main(["data", "check", str(src), "--skip-invalid", "--json", "--slow", "0.5", "--filter", str(out)]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert (report["ok"], report["empty"], report["error"], report["slow"], report["invalid_skipped"]) == (1, 1, 1, 1, 1)
+    assert (report["ok"], report["empty"], report["error"], report["slow"],
+            report["invalid_skipped"]) == (1, 1, 1, 1, 1)
     assert [p["status"] for p in report["problems"]] == ["empty", "error", "slow"]
     kept = [json.loads(x) for x in out.read_text().splitlines()]
     assert [k["question"] for k in kept] == ["ok"]

@@ -55,7 +55,8 @@ def _trainer(tiny_model_dir, rows, tmp_path, max_completion_length=160, **env):
     kw = trainer_kwargs(_cfg(**env), reward_funcs=funcs)
     args = GRPOConfig(output_dir=str(tmp_path), per_device_train_batch_size=2, num_generations=2, max_steps=1,
                       max_completion_length=max_completion_length, beta=0.0, report_to=[], logging_steps=1,
-                      save_strategy="no", bf16=False, use_cpu=True, reward_weights=weights, generation_kwargs=gen_kwargs, temperature=1.0)
+                      save_strategy="no", bf16=False, use_cpu=True, reward_weights=weights,
+                      generation_kwargs=gen_kwargs, temperature=1.0)
     return GRPOTrainer(model=model, reward_funcs=kw.pop("reward_funcs"), args=args, train_dataset=ds,
                        processing_class=tok, **kw), tok, ds
 
@@ -203,11 +204,14 @@ def test_eval_cli_multi_turn(tiny_model_dir, tmp_path, capsys):
 
     out = tmp_path / "summary.json"
     assert main(["eval", "--model", str(tiny_model_dir), "--dataset", "demo", "--limit", "2", "--template", "skyrl",
-                 "--multi-turn", "--max-turns", "2", "--max-new-tokens", "24", "--no-progress", "--json", str(out)]) == 0
+                 "--multi-turn", "--max-turns", "2", "--max-new-tokens", "24", "--no-progress", "--json",
+                 str(out)]) == 0
     summary = json.loads(out.read_text())
     assert summary["n"] == 2 and "multi_turn" in summary
     assert summary["meta"]["model_path"] == str(tiny_model_dir) and summary["meta"]["template"] == "skyrl"
     assert "EX = " in capsys.readouterr().out
-    assert main(["eval", "--model", str(tiny_model_dir), "--dataset", "demo", "--multi-turn", "--backend", "vllm"]) == 2
-    assert main(["eval", "--model", str(tiny_model_dir), "--dataset", "demo", "--multi-turn", "--template", "chat"]) == 2
+    assert main(["eval", "--model", str(tiny_model_dir), "--dataset", "demo", "--multi-turn",
+                 "--backend", "vllm"]) == 2
+    assert main(["eval", "--model", str(tiny_model_dir), "--dataset", "demo", "--multi-turn",
+                 "--template", "chat"]) == 2
     assert "always uses the skyrl template" in capsys.readouterr().err

@@ -114,7 +114,8 @@ def test_real_default_model_eval_and_infer(tmp_path, capsys, spider_dir):
     assert meta["model_path"] == resolve("default")
     assert f"| model_path | `{meta['model_path']}` |" in (tmp_path / "run" / "report.md").read_text()
     db = spider_dir / "database" / "concert_singer" / "concert_singer.sqlite"
-    assert main(["infer", "--db", str(db), "--max-new-tokens", "48", "--execute", "How many singers are there?"]) in (0, 1)
+    assert main(["infer", "--db", str(db), "--max-new-tokens", "48", "--execute",
+                 "How many singers are there?"]) in (0, 1)
     assert capsys.readouterr().out.strip()
 
 

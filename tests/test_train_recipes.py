@@ -25,7 +25,8 @@ def test_method_recipe_resolves_and_cites_sources(name):
     cfg = config.load(name)
     assert cfg.trainer == "grpo" and cfg.training["num_generations"] >= 2
     text = (RECIPES_DIR / f"{name}.yaml").read_text()
-    assert text.startswith("#") and text.count("#") >= 3, "a recipe opens with a comment block saying where values come from"
+    assert text.startswith("#") and text.count("#") >= 3, \
+        "a recipe opens with a comment block saying where values come from"
 
 
 def test_recipes_read_as_their_methods():

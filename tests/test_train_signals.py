@@ -51,8 +51,9 @@ def test_fence_stop_is_not_counted_as_clipped(tiny_model_dir, tmp_path, monkeypa
         return _forcing_generate(model, stop_id, 3, tok.eos_token_id), tok
 
     monkeypatch.setattr(grpo, "load_model_and_tokenizer", load)
-    cfg = config.load("demo", [f"model.name={tiny_model_dir}", f"output_dir={tmp_path / 'run'}", "training.max_steps=1",
-                               "training.max_completion_length=12", "training.save_steps=1", "training.report_to=[]",
+    cfg = config.load("demo", [f"model.name={tiny_model_dir}", f"output_dir={tmp_path / 'run'}",
+                               "training.max_steps=1", "training.max_completion_length=12", "training.save_steps=1",
+                               "training.report_to=[]",
                                "data.limit=4"])
     grpo.train(cfg)
     state = json.loads((tmp_path / "run" / "checkpoint-1" / "trainer_state.json").read_text())

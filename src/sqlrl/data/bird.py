@@ -49,7 +49,8 @@ def load(split: str, data_dir: Path, skipped: Skipped, skip_invalid: bool = Fals
             qid = item.get("question_id", i) if isinstance(item, dict) else i
             first = first_line.setdefault(str(qid), line)
             if first != line:  # ids are bird-<split>-<question_id>: they must be unique
-                raise InvalidItem(path, line, "question_id", f"duplicate question_id {qid!r} (first used on line {first})")
+                raise InvalidItem(path, line, "question_id",
+                                  f"duplicate question_id {qid!r} (first used on line {first})")
             db_id = get_text(item, "db_id", path, line)
             db_path = db_path_for(path, split, db_id)
             if not db_path.is_file():

@@ -85,7 +85,8 @@ def load(split: str, data_dir: Path, skipped: Skipped, skip_invalid: bool = Fals
                 except sqlite3.Error as e:
                     raise InvalidItem(path, line, "context", f"the DDL does not execute ({e})") from None
                 db_id = db_id or f"context_{db_path.stem}"
-            rows.append(example_row(f"sql_create_context-{split}-{i}", db_id, db_path, get_text(item, "question", path, line), gold, db_source=source))
+            rows.append(example_row(f"sql_create_context-{split}-{i}", db_id, db_path,
+                                    get_text(item, "question", path, line), gold, db_source=source))
         except InvalidItem as e:
             if not skip_invalid:
                 raise

@@ -49,7 +49,8 @@ def load(split: str, data_dir: Path | None, skipped: Skipped, skip_invalid: bool
                 # Evaluation reports and predictions are keyed by id: two items must never share one.
                 first = first_line.setdefault(str(item["id"]), line)
                 if first != line:
-                    raise InvalidItem(path, line, "id", f"duplicate id {str(item['id'])!r} (first used on line {first})")
+                    raise InvalidItem(path, line, "id",
+                                      f"duplicate id {str(item['id'])!r} (first used on line {first})")
             db_id, db_path = _resolve_db(item, path, line, db_dir)
             gold = get_text(item, ("sql", "query", "gold_sql"), path, line)
             rows.append({

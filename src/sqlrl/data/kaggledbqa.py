@@ -44,7 +44,8 @@ def load(split: str, data_dir: Path, skipped: Skipped, skip_invalid: bool = Fals
                 if not db_path.is_file():
                     raise InvalidItem(path, line, "db_id", f"no database for {db_id!r} (expected {db_path})")
                 gold = get_text(item, ("query", "sql"), path, line)
-                rows.append(example_row(f"kaggledbqa-{split}-{db_id}-{i}", db_id, db_path, get_text(item, "question", path, line), gold))
+                rows.append(example_row(f"kaggledbqa-{split}-{db_id}-{i}", db_id, db_path,
+                                        get_text(item, "question", path, line), gold))
             except InvalidItem as e:
                 if not skip_invalid:
                     raise

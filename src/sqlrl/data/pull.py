@@ -139,7 +139,8 @@ def _install_part(source: Source, part: Part, root: Path, *, url, archive, verif
     else:
         say(f"downloading {source.name} ({part.name}) from {url or part.url}"
             + (f" ({part.approx_size})" if part.approx_size and not url else ""))
-        file = download(url or part.url, root / ".downloads" / f"{source.name}-{part.filename}", hint=hint, progress=progress)
+        file = download(url or part.url, root / ".downloads" / f"{source.name}-{part.filename}",
+                        hint=hint, progress=progress)
     digest = _check_sha256(file, part, verify, downloaded, say) if file is not None else None
     target, staging = target_dir(root, source, part), None
     try:

@@ -37,7 +37,8 @@ def load(split: str, data_dir: Path, skipped: Skipped, skip_invalid: bool = Fals
     items = list(iter_json_array(path))
     keep = None  # databases of a fit / val split; None: every item
     if split != file_split:
-        db_ids = {item.get("db_id") for _, item in items if isinstance(item, dict) and isinstance(item.get("db_id"), str)}
+        db_ids = {item.get("db_id") for _, item in items
+                  if isinstance(item, dict) and isinstance(item.get("db_id"), str)}
         keep = val_dbs(db_ids) if split == "val" else db_ids - val_dbs(db_ids)
     rows = []
     for i, (line, item) in enumerate(items):
@@ -49,7 +50,8 @@ def load(split: str, data_dir: Path, skipped: Skipped, skip_invalid: bool = Fals
             if not db_path.is_file():
                 raise InvalidItem(path, line, "db_id", f"no database for {db_id!r} (expected {db_path})")
             gold = get_text(item, ("query", "SQL", "sql"), path, line)
-            rows.append(example_row(f"spider-{file_split}-{i}", db_id, db_path, get_text(item, "question", path, line), gold))
+            rows.append(example_row(f"spider-{file_split}-{i}", db_id, db_path,
+                                    get_text(item, "question", path, line), gold))
         except InvalidItem as e:
             if not skip_invalid:
                 raise

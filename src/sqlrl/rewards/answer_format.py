@@ -119,7 +119,8 @@ def make_length(template, mode, timeout, strict, min_chars, max_chars, bonus, pe
             if p.kind in _BAD:
                 out.append(-penalty)
             else:
-                out.append(length_score(len(reasoning_text(p.text, p.sql, tags)), min_chars, max_chars, bonus, penalty))
+                out.append(length_score(len(reasoning_text(p.text, p.sql, tags)), min_chars, max_chars,
+                                        bonus, penalty))
         return out
 
     return score

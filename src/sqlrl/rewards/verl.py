@@ -26,7 +26,8 @@ from sqlrl.rewards import PRESETS, build_rewards, score_completions
 
 def _settings(extra: dict) -> tuple:
     preset = extra.get("preset") or os.environ.get("SQLRL_REWARD_PRESET", "arctic")
-    template = extra.get("template") or os.environ.get("SQLRL_TEMPLATE") or PRESETS.get(preset, PRESETS["arctic"]).template
+    template = (extra.get("template") or os.environ.get("SQLRL_TEMPLATE")
+                or PRESETS.get(preset, PRESETS["arctic"]).template)
     mode = extra.get("mode") or os.environ.get("SQLRL_MODE", "bird")
     weights = tuple(sorted((extra.get("weights") or {}).items()))
     return preset, template, mode, weights

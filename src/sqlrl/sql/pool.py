@@ -256,7 +256,8 @@ class WorkerPool:
                 wait = min(wait, deadline + backstop_grace(tasks[w.chunk[idx]][2]) - now)
         return max(1, int(wait * 1000))
 
-    def _lost(self, i: int, pending: deque, results: list, tasks: list, attempts: dict, why, idx: int | None = None) -> None:
+    def _lost(self, i: int, pending: deque, results: list, tasks: list, attempts: dict, why,
+              idx: int | None = None) -> None:
         """Worker `i` overran or died: blame its running task, requeue the rest, replace it.
 
         `idx`: the task seen overrunning. Not read again here: the worker may have finished it

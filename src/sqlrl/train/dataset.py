@@ -41,7 +41,8 @@ def prompt_dataset(cfg: RunConfig, split: str, tokenizer, with_answer: bool = Fa
         ds = ds.filter(lambda ex: _prompt_tokens(tokenizer, ex["prompt"]) <= limit)
         print(f"sqlrl: kept {len(ds)}/{before} examples with prompts of at most {limit} tokens")
         if len(ds) == 0:
-            raise UserError(f"data.max_prompt_tokens={limit} removes every example; raise it or use a compact schema_format.")
+            raise UserError(f"data.max_prompt_tokens={limit} removes every example; "
+                            "raise it or use a compact schema_format.")
     return ds
 
 
@@ -65,4 +66,5 @@ def _sft_pair(messages, template, gold_sql: str) -> dict:
 def _prompt_tokens(tokenizer, prompt) -> int:
     if isinstance(prompt, str):
         return len(tokenizer(prompt)["input_ids"])
-    return len(tokenizer.apply_chat_template(prompt, tokenize=True, add_generation_prompt=True, return_dict=True)["input_ids"])
+    return len(tokenizer.apply_chat_template(prompt, tokenize=True, add_generation_prompt=True,
+                                             return_dict=True)["input_ids"])

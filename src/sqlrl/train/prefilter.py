@@ -32,7 +32,8 @@ def drop_uniform_prompts(ds, model, tokenizer, funcs, weights, template, *, samp
     from sqlrl.rewards import score_completions
 
     if samples < 2:
-        raise UserError(f"data.prefilter_samples={samples}: comparing rewards needs at least 2 samples per prompt (0: off).")
+        raise UserError(f"data.prefilter_samples={samples}: comparing rewards needs at least 2 samples per prompt "
+                        "(0: off).")
     rows = list(ds)
     prompts = [render_prompt(tokenizer, template, row) for row in rows]
     with tqdm(total=len(prompts), desc=f"prefilter ({samples} samples each)", unit="prompt") as bar:
@@ -51,9 +52,10 @@ def drop_uniform_prompts(ds, model, tokenizer, funcs, weights, template, *, samp
             keep.append(i)
         else:
             uniform += 1
-    print(f"sqlrl: prefilter kept {len(keep)}/{len(rows)} prompts; {uniform} had equal rewards in all {samples} samples")
+    print(f"sqlrl: prefilter kept {len(keep)}/{len(rows)} prompts; "
+          f"{uniform} had equal rewards in all {samples} samples")
     if not keep:
-        raise UserError(f"data.prefilter_samples={samples}: every prompt got equal rewards in all its samples, so GRPO "
-                        "has nothing to learn from. Warm the model up first (`sqlrl sft`), use a reward with partial "
-                        "credit (reward.preset=sqlr1 or rubric), or raise training.temperature.")
+        raise UserError(f"data.prefilter_samples={samples}: every prompt got equal rewards in all its samples, so "
+                        "GRPO has nothing to learn from. Warm the model up first (`sqlrl sft`), use a reward with "
+                        "partial credit (reward.preset=sqlr1 or rubric), or raise training.temperature.")
     return ds.select(keep)
