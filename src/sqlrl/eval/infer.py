@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection
 
 from sqlrl.errors import UserError
 from sqlrl.eval.generate import generate
@@ -45,12 +45,14 @@ class Answerer:
         return {"id": None, "db_id": path.stem, "db_path": key, "question": question, "gold_sql": None,
                 "evidence": evidence or "", "difficulty": None, "schema": self._schemas[key]}
 
-    def answer(self, examples: list[dict], on_batch: Callable[[list[int], list[dict]], None] | None = None
-               ) -> list[dict]:
+    def answer(self, examples: list[dict], on_batch: Callable[[list[int], list[dict]], None] | None = None,
+               skip: Collection[int] = ()) -> list[dict]:
         """{"sql", "completion", "error"} per example; a prompt too long for the model is an error.
 
         `on_batch(positions, answers)` is called as each generation batch finishes (positions in
-        `examples`), so a caller can keep answers before the whole list is done.
+        `examples`), so a caller can keep answers before the whole list is done. `skip` lists
+        positions answered before (a resumed run): their batches are not generated again (their
+        answers here are None), and the other batches are those of a run without `skip`.
         """
         prompts = [render_prompt(self.tokenizer, self.template, ex) for ex in examples]
         hook = None
@@ -58,8 +60,9 @@ class Answerer:
             def hook(idx, texts):
                 on_batch(idx, [self._answer(t) for t in texts])
         texts = generate(self.model, self.tokenizer, prompts, batch_size=self.batch_size,
-                         max_new_tokens=self.max_new_tokens, on_batch=hook)
-        return [self._answer(t) for t in texts]
+                         max_new_tokens=self.max_new_tokens, on_batch=hook, skip=skip)
+        skip = set(skip)
+        return [None if k in skip else self._answer(t) for k, t in enumerate(texts)]
 
     def _answer(self, texts: list[str] | None) -> dict:
         if texts is None:
@@ -205,19 +208,18 @@ def answer_file(answerer: Answerer, path: str, output: str, default_db: str | No
     """
     items, problems = read_questions(path, default_db)
     done = read_answers(output, items) if resume else {}
-    items = [done.get(it["line"], it) for it in items]
-    out = _Appender(Path(output), [it for it in items if it["line"] in done])
+    # Every usable line is prepared, answered or not, so the batches are an uninterrupted run's.
+    todo = []
+    for it in items:
+        if it["error"] is None:
+            try:
+                todo.append((it, answerer.example(it["db"], it["question"], it["evidence"])))
+            except UserError as e:
+                it["error"] = f"{path}:{it['line']}: {e}"
+                problems.append(it["error"])
+    out = _Appender(Path(output), [done[it["line"]] for it in items if it["line"] in done])
     try:
-        fresh = [it for it in items if it["line"] not in done]
-        todo = []
-        for it in fresh:
-            if it["error"] is None:
-                try:
-                    todo.append((it, answerer.example(it["db"], it["question"], it["evidence"])))
-                except UserError as e:
-                    it["error"] = f"{path}:{it['line']}: {e}"
-                    problems.append(it["error"])
-        out.add([it for it in fresh if it["error"] is not None])  # unusable lines are answered at once
+        out.add([it for it in items if it["error"] is not None and it["line"] not in done])  # unusable: at once
 
         def finished(positions: list[int], answers: list[dict]) -> None:
             batch = []
@@ -229,18 +231,16 @@ def answer_file(answerer: Answerer, path: str, output: str, default_db: str | No
                 batch.append(it)
             out.add(batch)
 
-        answers = answerer.answer([ex for _, ex in todo], on_batch=finished) if todo else []
-        # Questions generate() could not take (too long) are answered now, with their error.
-        late = [(k, ans) for k, ans in enumerate(answers) if ans["completion"] is None]
+        skip = [k for k, (it, _) in enumerate(todo) if it["line"] in done]
+        answers = answerer.answer([ex for _, ex in todo], on_batch=finished, skip=skip) if todo else []
+        # Questions too long for the model were not generated: they are answered now, with their error.
+        late = [(k, a) for k, a in enumerate(answers) if a is not None and a["completion"] is None]
         if late:
             finished([k for k, _ in late], [a for _, a in late])
     finally:
         out.close()
+    items = [done.get(it["line"], it) for it in items]
     _write_lines(Path(output), items)
-    for it in items:  # a resumed line's input problem (its database, say) is reported like a fresh one's
-        err = it.get("error")
-        if it["line"] in done and err and err.startswith(f"{path}:") and err not in problems:
-            problems.append(err)
     return {"n": len(items), "answered": sum(1 for it in items if it.get("sql")),
             "errors": sum(1 for it in items if it.get("error")), "problems": problems,
             "resumed": len(done)}
