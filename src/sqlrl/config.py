@@ -89,9 +89,11 @@ class EvalConfig:
     split: str | None = field(default=None, metadata={
         "help": "split to evaluate (for jsonl: the file path; training's periodic validation uses data.eval_split)"})
     limit: int | None = field(default=None, metadata={"help": "evaluate only the first N examples", "metavar": "N"})
-    batch_size: int = field(default=16, metadata={"help": "generation batch size (prompts per batch; 16 measured fastest on 2 CPU cores)"})
+    batch_size: int = field(default=16, metadata={
+        "help": "generation batch size (prompts per batch; 16 measured fastest on 2 CPU cores)"})
     max_new_tokens: int = field(default=128, metadata={"help": "answer length limit in tokens"})
-    every_steps: int = field(default=0, metadata={"help": "during training, EX on data.eval_split every N steps (0: never)"})
+    every_steps: int = field(default=0, metadata={
+        "help": "during training, EX on data.eval_split every N steps (0: never)"})
     decode: str = field(default="greedy", metadata={
         "help": "greedy, or maj@K: K samples at --temperature, voted by execution result"})
     pass_at: int | None = field(default=None, metadata={"help": "also report unbiased pass@K", "metavar": "K"})
@@ -104,7 +106,8 @@ class EvalConfig:
     share_prefix: bool = field(default=True, metadata={
         "help": "run the prompt prefix a batch shares (system prompt, schema) once instead of once per prompt",
         "off_help": "compute each prompt in full instead of running a batch's shared prefix once"})
-    backend: str = field(default="transformers", metadata={"help": "generation backend (vllm: GPU, must be installed)"})
+    backend: str = field(default="transformers", metadata={
+        "help": "generation backend (vllm: GPU, must be installed)"})
 
     def check(self, where: str = "eval") -> "EvalConfig":
         """Raise UserError naming the setting when one is out of range; returns self.

@@ -124,7 +124,8 @@ def evaluate_vllm(model_name: str, rows, settings: EvalConfig | None = None, *, 
     stop = list(getattr(tmpl, "stop_strings", None) or [])
 
     def gen(prompts, num_samples, do_sample, seed, on_batch=None, main=True, skip=()):
-        keep = [j for j in range(len(prompts)) if j not in set(skip)]
+        skipped = set(skip)
+        keep = [j for j in range(len(prompts)) if j not in skipped]
         part = generate_vllm(path, [prompts[j] for j in keep], max_new_tokens=s.max_new_tokens,
                              num_samples=num_samples, do_sample=do_sample, temperature=s.temperature, top_p=s.top_p,
                              seed=seed, stop=stop) if keep else []
