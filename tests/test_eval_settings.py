@@ -117,3 +117,24 @@ def test_helper_types_bools_and_overrides():
     assert "a share (of the whole; default: 0.25)" in help_text and "how many (default: all)" in help_text
     with pytest.raises(SystemExit):
         p.parse_args(["--mode", "spider"])
+
+
+def test_periodic_validation_evaluates_with_the_recipes_eval_section(tiny_model_dir, tmp_path, monkeypatch):
+    import json
+
+    import sqlrl.eval
+    from sqlrl.train.grpo import train
+
+    seen = []
+    real = sqlrl.eval.evaluate
+    monkeypatch.setattr(sqlrl.eval, "evaluate", lambda *a, **k: seen.append((a[3], k)) or real(*a, **k))
+    cfg = load("demo", [f"model.name={tiny_model_dir}", f"output_dir={tmp_path / 'run'}", "training.max_steps=1",
+                        "training.max_completion_length=8", "training.save_steps=1", "training.report_to=[]",
+                        "data.limit=4", "data.eval_split=test", "eval.every_steps=1", "eval.limit=2",
+                        "eval.max_new_tokens=4", "eval.decode=maj@2", "eval.batch_size=2"])
+    train(cfg)
+    assert len(seen) == 1
+    settings, kw = seen[0]
+    assert settings == cfg.eval and settings.decode == "maj@2" and kw["template"] == cfg.data.template
+    log = json.loads((tmp_path / "run" / "trainer_state.json").read_text())["log_history"]
+    assert any("eval/ex" in rec for rec in log)
