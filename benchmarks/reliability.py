@@ -1,7 +1,7 @@
 """Run the reliability tests and write their figures into RELIABILITY.md.
 
     python benchmarks/reliability.py                 # hostile SQL, fuzzing, load (30 s), bad data, config mistakes
-    python benchmarks/reliability.py --slow          # and the crash-recovery runs (tiny model, minutes)
+    python benchmarks/reliability.py --slow          # and the crash-recovery and resume runs (tiny model, minutes)
 
 The tests record what they tried (tests/reliability_figures.py); only a passing run writes
 figures. The section of RELIABILITY.md between the `figures` markers is replaced; the
@@ -25,7 +25,7 @@ from reliability_figures import summarize  # noqa: E402
 
 FAST = ["tests/test_reliability_hostile.py", "tests/test_reliability_fuzz.py", "tests/test_reliability_load.py",
         "tests/test_reliability_data.py", "tests/test_reliability_config.py"]
-SLOW = ["tests/test_reliability_crash.py"]
+SLOW = ["tests/test_reliability_crash.py", "tests/test_reliability_resume.py"]
 START, END = "<!-- figures:start -->", "<!-- figures:end -->"
 
 
@@ -46,11 +46,13 @@ def render(fig: dict, summary: str, command: str) -> str:
     h, b, fz = fig.get("hostile", {}), fig.get("hostile_batch", {}), fig.get("fuzz", {})
     ld, dt, cr = fig.get("load", {}), fig.get("bad_data", {}), fig.get("crash", {})
     cf = fig.get("config", {})
+    rs = fig.get("resume", {})
+    interruptions = rs.get("eval_runs", 0) + rs.get("infer_runs", 0)
     categories = ", ".join(f"{k[len('category_'):]} {v}" for k, v in sorted(h.items()) if k.startswith("category_"))
     outcomes = ", ".join(f"{k[len('outcome_'):]} {v}" for k, v in sorted(h.items()) if k.startswith("outcome_"))
     statements = h.get("statements", 0)
     faults = (statements + ld.get("worker_kills", 0) + ld.get("hostile", 0) + dt.get("files", 0)
-              + cr.get("runs_killed", 0))
+              + cr.get("runs_killed", 0) + interruptions)
     verdicts = (statements + b.get("verdicts", 0) + ld.get("requests", 0) + fz.get("comparator_inputs", 0))
     lines = [
         START,
@@ -91,10 +93,22 @@ def render(fig: dict, summary: str, command: str) -> str:
         ]
     else:
         lines.append("| training runs SIGKILLed | not run (add `--slow`) |")
+    if rs:
+        lines += [
+            f"| evaluation / inference runs interrupted (SIGINT {rs.get('sigint', 0)}, SIGKILL "
+            f"{rs.get('sigkill', 0)}) and resumed to the uninterrupted report | {rs.get('eval_runs', 0)} / "
+            f"{rs.get('infer_runs', 0)}, {rs.get('resumed_identical', 0)} identical |",
+            f"| of their answers, on disk at the interruption / lost | {rs.get('answers_on_disk', 0)} / "
+            f"{rs.get('answers_lost', 0)} |",
+        ]
+    else:
+        lines.append("| evaluation and inference runs interrupted | not run (add `--slow`) |")
+    lost = ld.get("lost", 0) + rs.get("answers_lost", 0)
     lines += [
-        f"| **faults injected** (hostile statements, worker kills, broken files, training kills) | **{faults}** |",
+        f"| **faults injected** (hostile statements, worker kills, broken files, training kills, evaluation and "
+        f"inference interruptions) | **{faults}** |",
         f"| **verdicts checked** | **{verdicts}** |",
-        "| **data lost** | **0** |",
+        f"| **data lost** | **{lost}** |",
         END,
     ]
     return "\n".join(lines)
@@ -102,7 +116,7 @@ def render(fig: dict, summary: str, command: str) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--slow", action="store_true", help="also run the crash-recovery tests (minutes)")
+    ap.add_argument("--slow", action="store_true", help="also run the crash-recovery and resume tests (minutes)")
     ap.add_argument("--load-seconds", type=float, default=30.0, help="duration of the load test")
     ap.add_argument("--out", default=str(REPO / "RELIABILITY.md"), help="page to update")
     args = ap.parse_args(argv)

@@ -45,13 +45,15 @@ class ModelConfig:
 
 @dataclass
 class DataConfig:
-    dataset: str = field(default="demo", metadata={"help": "dataset name (demo, spider, bird, sql_create_context, kaggledbqa, jsonl)"})
-    split: str = field(default="train", metadata={"help": "training split (for jsonl: the file path)"})
+    dataset: str = field(default="demo", metadata={"help": "dataset name"})
+    split: str = field(default="train", metadata={"help": "split to use (for jsonl: the file path; training "
+                                                          "trains on it)"})
     eval_split: str | None = field(default=None, metadata={"help": "split for periodic validation EX (none: skip)"})
     data_dir: str | None = field(default=None, metadata={"help": "dataset folder (default: <data root>/<dataset>, the data root being $SQLRL_DATA_DIR or $SQLRL_HOME/data)"})
-    schema_format: str = field(default="compact", metadata={"help": "schema rendering: compact | ddl | ddl_keys | omnisql"})
-    template: str = field(default="plain", metadata={"help": "prompt template: plain | chat | arctic | sqlr1 | reasoning_tags | skyrl"})
-    limit: int | None = field(default=None, metadata={"help": "use only the first N examples (after shuffling)"})
+    schema_format: str = field(default="compact", metadata={"help": "schema rendering in prompts"})
+    template: str = field(default="plain", metadata={"help": "prompt template"})
+    limit: int | None = field(default=None, metadata={"help": "use only the first N examples (training: after "
+                                                              "shuffling)", "metavar": "N"})
     max_prompt_tokens: int | None = field(default=None, metadata={"help": "drop examples whose prompt is longer"})
     seed: int = field(default=0, metadata={"help": "shuffle seed for example selection"})
     prefilter_samples: int = field(default=0, metadata={
@@ -102,14 +104,79 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value  # NaN is not
 
 
+BACKENDS = ("transformers", "vllm")  # eval.backend: what generates during evaluation
+_MAJ = re.compile(r"maj@(\d+)")
+
+
+def parse_decode(decode: str, name: str = "--decode") -> tuple[str, int]:
+    """'greedy' -> ('greedy', 1); 'maj@8' -> ('maj', 8). `name` is the setting's name in the error."""
+    decode = (decode or "greedy").strip().lower()
+    if decode == "greedy":
+        return "greedy", 1
+    m = _MAJ.fullmatch(decode)
+    if m and int(m.group(1)) >= 1:
+        return "maj", int(m.group(1))
+    raise UserError(f"{name} must be 'greedy' or 'maj@K' with K >= 1 (e.g. maj@8), got '{decode}'.")
+
+
 @dataclass
 class EvalConfig:
+    """How a model is evaluated: the recipe's `eval` section, `sqlrl eval`'s flags, and the settings
+    object `sqlrl.eval.evaluate` takes. The rows evaluated are chosen by dataset/split/limit; the
+    prompt template and comparison mode come from `data.template` and `reward.mode`."""
+
     dataset: str | None = field(default=None, metadata={"help": "dataset to evaluate on (default: data.dataset)"})
-    split: str | None = field(default=None, metadata={"help": "split to evaluate (default: data.eval_split)"})
-    limit: int | None = field(default=None, metadata={"help": "evaluate only the first N examples"})
-    batch_size: int = field(default=16, metadata={"help": "generation batch size (prompts per batch; 16 measured fastest on 2 CPU cores)"})
-    max_new_tokens: int = field(default=128, metadata={"help": "generation length limit"})
-    every_steps: int = field(default=0, metadata={"help": "during training, EX on data.eval_split every N steps (0: never)"})
+    split: str | None = field(default=None, metadata={
+        "help": "split to evaluate (for jsonl: the file path; training's periodic validation uses data.eval_split)"})
+    limit: int | None = field(default=None, metadata={"help": "evaluate only the first N examples", "metavar": "N"})
+    batch_size: int = field(default=16, metadata={
+        "help": "generation batch size (prompts per batch; 16 measured fastest on 2 CPU cores)"})
+    max_new_tokens: int = field(default=128, metadata={"help": "answer length limit in tokens"})
+    every_steps: int = field(default=0, metadata={
+        "help": "during training, EX on data.eval_split every N steps (0: never)"})
+    decode: str = field(default="greedy", metadata={
+        "help": "greedy, or maj@K: K samples at --temperature, voted by execution result"})
+    pass_at: int | None = field(default=None, metadata={"help": "also report unbiased pass@K", "metavar": "K"})
+    num_samples: int | None = field(default=None, metadata={
+        "help": "samples drawn per question for pass@K (default: K)", "metavar": "N"})
+    temperature: float = field(default=0.8, metadata={"help": "sampling temperature for maj@K / pass@K"})
+    top_p: float = field(default=0.95, metadata={"help": "nucleus sampling for maj@K / pass@K"})
+    seed: int = field(default=0, metadata={"help": "sampling seed"})
+    timeout: float = field(default=5.0, metadata={"help": "per-query time limit in seconds"})
+    share_prefix: bool = field(default=True, metadata={
+        "help": "run the prompt prefix a batch shares (system prompt, schema) once instead of once per prompt",
+        "off_help": "compute each prompt in full instead of running a batch's shared prefix once"})
+    backend: str = field(default="transformers", metadata={
+        "help": "generation backend (vllm: GPU, must be installed)"})
+
+    def check(self, where: str = "eval") -> "EvalConfig":
+        """Raise UserError naming the setting when one is out of range; returns self.
+
+        `where` is the recipe section (messages say `eval.batch_size`), or "cli" (`--batch-size`).
+        """
+        def name(key: str) -> str:
+            return f"--{key.replace('_', '-')}" if where == "cli" else f"{where}.{key}"
+
+        parse_decode(self.decode, name("decode"))
+        for key, low, optional in (("batch_size", 1, False), ("max_new_tokens", 1, False), ("every_steps", 0, False),
+                                   ("seed", 0, False), ("limit", 1, True), ("pass_at", 1, True),
+                                   ("num_samples", 1, True)):
+            value = getattr(self, key)
+            if value is None and optional:
+                continue
+            if not isinstance(value, int) or isinstance(value, bool) or value < low:
+                raise UserError(f"{name(key)}={value!r}: must be an integer of at least {low}.")
+        for key, low, high in (("temperature", 0.0, None), ("top_p", 0.0, 1.0), ("timeout", 0.0, None)):
+            value = getattr(self, key)
+            if (not isinstance(value, (int, float)) or isinstance(value, bool) or value <= low
+                    or (high is not None and value > high)):
+                bound = f"in (0, {high:g}]" if high is not None else "positive"
+                raise UserError(f"{name(key)}={value!r}: must be a {bound} number.")
+        if self.backend not in BACKENDS:
+            raise UserError(f"{name('backend')}={self.backend!r}: choose one of {', '.join(BACKENDS)}.")
+        if not isinstance(self.share_prefix, bool):
+            raise UserError(f"{name('share_prefix')}={self.share_prefix!r}: must be true or false.")
+        return self
 
 
 ENV_NAMES = ("none", "sql")
@@ -345,10 +412,11 @@ def build(raw: dict, where: str = "recipe", problems: list | None = None) -> Run
         setattr(cfg, name, cls(**{k: v for k, v in section.items() if k in valid}))
     found += cfg.env.problems("env")
     found += _problems_of(cfg.reward.check, "reward.schedule", "reward")
-    if cfg.model.backend not in BACKENDS:
-        found.append(Problem("model.backend", cfg.model.backend, f"choose one of {', '.join(BACKENDS)}.",
-                             closest(cfg.model.backend, BACKENDS)))
+    if cfg.model.backend not in MODEL_BACKENDS:
+        found.append(Problem("model.backend", cfg.model.backend, f"choose one of {', '.join(MODEL_BACKENDS)}.",
+                             closest(cfg.model.backend, MODEL_BACKENDS)))
     found += _problems_of(_check_ref_device, "model.ref_device", cfg, where)
+    found += _problems_of(cfg.eval.check, "eval", "eval")
     valid_training = trl_fields(cfg.trainer)
     for key in list(cfg.training):
         if key not in valid_training:
@@ -361,7 +429,7 @@ def build(raw: dict, where: str = "recipe", problems: list | None = None) -> Run
     return cfg
 
 
-BACKENDS = ("transformers", "unsloth")
+MODEL_BACKENDS = ("transformers", "unsloth")
 REF_DEVICES = ("auto", "cpu")
 
 

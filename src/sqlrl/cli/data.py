@@ -8,16 +8,15 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from sqlrl.cli.args import add_dataclass_arguments, registry_choices
+from sqlrl.config import DataConfig
+from sqlrl.data.schema import FORMATS as SCHEMA_FORMATS
 from sqlrl.errors import UserError
-
-SCHEMA_FORMATS = ("compact", "ddl", "ddl_keys", "omnisql")
 
 
 def _dataset_args(p: argparse.ArgumentParser, split_default: str | None = None) -> None:
-    p.add_argument("--split", default=split_default,
-                   help="split (default: the dataset's first: train, dev, test...); for jsonl the file path")
-    p.add_argument("--data-dir", default=None, help="dataset folder (default: <data root>/<name>: $SQLRL_DATA_DIR, else $SQLRL_HOME/data)")
-    p.add_argument("--limit", type=int, default=None, help="use only the first N items")
+    add_dataclass_arguments(p, DataConfig, ["split", "data_dir", "limit"], defaults={"split": split_default},
+                            notes={"split": "default: the dataset's first: train, dev, test..."})
     p.add_argument("--skip-invalid", action="store_true",
                    help="leave out invalid items (bad JSON, missing fields or databases) and count them")
 
@@ -194,7 +193,7 @@ def add_data_parser(subparsers, name: str = "data", help: str = "inspect, check 
     c = sub.add_parser("check", help="execute every gold query; report errors, empty and slow ones",
                        description="Execute every gold query through the sandbox and report errors, "
                                    "empty results and slow queries; --filter writes a cleaned JSONL copy.")
-    c.add_argument("dataset", help="dataset name (demo, spider, bird, sql_create_context, kaggledbqa, jsonl) or a .jsonl file")
+    c.add_argument("dataset", help=f"dataset name ({', '.join(registry_choices()['dataset'])}) or a .jsonl file")
     _dataset_args(c)
     c.add_argument("--timeout", type=float, default=30.0, help="seconds before a query is stopped (counts as error)")
     c.add_argument("--slow", type=float, default=5.0, help="seconds above which a query counts as slow")
@@ -209,9 +208,9 @@ def add_data_parser(subparsers, name: str = "data", help: str = "inspect, check 
                                    "for each schema format.")
     s.add_argument("dataset", help="dataset name or a .jsonl file")
     _dataset_args(s)
-    s.add_argument("--schema-format", default="all", choices=("all",) + SCHEMA_FORMATS,
-                   help="schema rendering to measure, or all of them (default: %(default)s)")
-    s.add_argument("--template", default="plain", help="prompt template (plain, chat, arctic, sqlr1, reasoning_tags, skyrl)")
+    add_dataclass_arguments(s, DataConfig, ["schema_format", "template"], defaults={"schema_format": "all"},
+                            choices={"schema_format": ("all",) + SCHEMA_FORMATS},
+                            notes={"schema_format": "to measure: one, or all of them"})
     s.add_argument("--tokenizer", default="default",
                    help="'default' (the default model's), a model path or id, or 'none' for a 3.5 chars/token estimate")
     s.add_argument("--max-length", type=int, default=512, help="report the share of prompts over this many tokens")
@@ -222,10 +221,9 @@ def add_data_parser(subparsers, name: str = "data", help: str = "inspect, check 
                        description="Show rendered prompts as the model sees them: `sqlrl data preview [DATASET] [N]`.")
     v.add_argument("what", nargs="*", metavar="DATASET|N", help="dataset (default demo) and/or how many (default 3)")
     _dataset_args(v)
-    v.add_argument("--schema-format", default="compact", choices=SCHEMA_FORMATS,
-                   help="schema rendering in the prompt (default: %(default)s)")
+    add_dataclass_arguments(v, DataConfig, ["schema_format"])
     v.add_argument("--max-schema-tokens", type=int, default=None, help="truncate schemas to this budget")
-    v.add_argument("--template", default="plain", help="prompt template (default: %(default)s)")
+    add_dataclass_arguments(v, DataConfig, ["template"])
     v.add_argument("--tokenizer", default="none", help="'none' prints the messages; 'default' applies the chat template")
     v.set_defaults(func=cmd_preview)
 

@@ -10,10 +10,10 @@ import json
 import sys
 from pathlib import Path
 
-from sqlrl.config import DataConfig, EvalConfig, ModelConfig, RewardConfig
+from sqlrl.cli.args import add_dataclass_arguments, settings_from_args
+from sqlrl.config import DataConfig, EnvConfig, EvalConfig, ModelConfig, RewardConfig
 from sqlrl.errors import UserError
 
-MODES = ("bird", "spider_ts", "strict")
 # The split evaluated when --split is not given: each dataset's held-out split.
 DEFAULT_SPLIT = {"demo": "test", "spider": "dev", "bird": "dev", "kaggledbqa": "test",
                  "sql_create_context": "val"}
@@ -24,6 +24,8 @@ gold query's result under --mode. Score a model (--model) or a predictions file
 (--predictions: JSONL {"db_id","question","sql"} or {"id","sql"} in any order, or Spider's
 one-SQL-per-line format in dataset order). Compare two runs with
 `sqlrl eval compare RUN_A RUN_B [--out DIR]`. Prints `EX = xx.x% (k/n, mode=..., decode=...)`.
+With --out DIR, finished batches are on disk as they end; after an interruption, the same
+command with --resume continues from the last finished batch.
 """
 
 
@@ -31,31 +33,27 @@ def _d(cls, name):
     return cls.__dataclass_fields__[name].default
 
 
+def _UNSET(*names) -> dict:
+    """Flag defaults of None: an unset flag takes the value of --recipe, else the config default (`_settle`)."""
+    return {n: None for n in names}
+
+
 def _add_data_args(p) -> None:
-    p.add_argument("--dataset", default=None,
-                   help=f"dataset name: demo, spider, bird, sql_create_context, kaggledbqa, jsonl "
-                        f"(default: the recipe's, else {_d(DataConfig, 'dataset')})")
-    p.add_argument("--split", default=None, help="split to evaluate (default: the recipe's eval split, else the "
-                                                  "dataset's dev/test split; for jsonl: the file path)")
-    p.add_argument("--data-dir", default=None, help="dataset directory (default: the data module's)")
-    p.add_argument("--limit", type=int, default=None, help="only the first N examples")
-    p.add_argument("--schema-format", default=None,
-                   help=f"schema rendering in prompts: compact | ddl | ddl_keys | omnisql "
-                        f"(default: {_d(DataConfig, 'schema_format')})")
+    add_dataclass_arguments(p, DataConfig, ["dataset"], defaults=_UNSET("dataset"))
+    add_dataclass_arguments(p, EvalConfig, ["split"], defaults=_UNSET("split"),
+                            notes={"split": "default: the recipe's eval split, else the dataset's dev/test split"})
+    add_dataclass_arguments(p, DataConfig, ["data_dir"])
+    add_dataclass_arguments(p, EvalConfig, ["limit"])
+    add_dataclass_arguments(p, DataConfig, ["schema_format"], defaults=_UNSET("schema_format"))
 
 
 def _add_gen_args(p) -> None:
-    p.add_argument("--template", default=None,
-                   help=f"prompt template: plain | chat | arctic | sqlr1 | reasoning_tags | skyrl "
-                        f"(default: {_d(DataConfig, 'template')})")
-    p.add_argument("--batch-size", type=int, default=None,
-                   help=f"generation batch size (default: {_d(EvalConfig, 'batch_size')})")
-    p.add_argument("--max-new-tokens", type=int, default=None,
-                   help=f"answer length limit in tokens (default: {_d(EvalConfig, 'max_new_tokens')})")
-    p.add_argument("--dtype", default=None, help=f"weights dtype (default: {_d(ModelConfig, 'dtype')})")
+    add_dataclass_arguments(p, DataConfig, ["template"], defaults=_UNSET("template"))
+    add_dataclass_arguments(p, EvalConfig, ["batch_size", "max_new_tokens"],
+                            defaults=_UNSET("batch_size", "max_new_tokens"))
+    add_dataclass_arguments(p, ModelConfig, ["dtype"], defaults=_UNSET("dtype"))
     p.add_argument("--device", default=None, help="torch device, e.g. cpu or cuda (default: model's)")
-    p.add_argument("--timeout", type=float, default=None,
-                   help=f"per-query time limit in seconds (default: {_d(RewardConfig, 'timeout')})")
+    add_dataclass_arguments(p, EvalConfig, ["timeout"], defaults=_UNSET("timeout"))
 
 
 # Flags standing for a config field. Unset, they take the value of --recipe (with its overrides), else the
@@ -157,7 +155,8 @@ def add_eval_parser(subparsers, name, help_text):
                    help="take dataset, eval split, schema format, template, limits, comparison mode and timeout from "
                         "this recipe (flags given explicitly win); its values are checked before anything loads")
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--model", "-m", help="model to evaluate: bundled name, local directory or Hugging Face id")
+    add_dataclass_arguments(src, ModelConfig, ["name"], defaults={"name": None}, flags={"name": ("--model", "-m")},
+                            notes={"name": "the model to evaluate"})
     src.add_argument("--predictions", "-p", help="score this predictions file instead of running a model")
     p.add_argument("--format", choices=("jsonl", "spider"), default=None,
                    help="predictions file format (default: guessed from the name and first line)")
@@ -166,29 +165,27 @@ def add_eval_parser(subparsers, name, help_text):
                         "as wrong (default: such a file is an error)")
     _add_data_args(p)
     _add_gen_args(p)
-    p.add_argument("--mode", choices=MODES, default=None,
-                   help=f"result comparison (default: {_d(RewardConfig, 'mode')})")
-    p.add_argument("--decode", default="greedy", help="greedy (default) or maj@K: K samples voted by result")
-    p.add_argument("--pass-at", type=int, default=None, metavar="K", help="also report unbiased pass@K")
-    p.add_argument("--num-samples", type=int, default=None, metavar="N",
-                   help="samples drawn per question for pass@K (default: K)")
-    p.add_argument("--temperature", type=float, default=0.8, help="sampling temperature for maj@K / pass@K")
-    p.add_argument("--top-p", type=float, default=0.95, help="nucleus sampling for maj@K / pass@K")
-    p.add_argument("--seed", type=int, default=0, help="sampling seed")
-    p.add_argument("--no-share-prefix", action="store_true",
-                   help="compute each prompt in full instead of running a batch's shared prefix once")
-    p.add_argument("--backend", choices=("transformers", "vllm"), default="transformers",
-                   help="generation backend (vllm: GPU, must be installed)")
+    add_dataclass_arguments(p, RewardConfig, ["mode"], defaults=_UNSET("mode"))
+    add_dataclass_arguments(p, EvalConfig, ["decode", "pass_at", "num_samples", "temperature", "top_p", "seed",
+                                            "share_prefix", "backend"])
     p.add_argument("--out", "-o", default=None, help="write predictions, per-example JSONL, report.md, plots and "
-                                                      "summary.json here")
+                                                      "summary.json here (finished batches as they end)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the interrupted run in --out DIR from its last finished batch (the settings must "
+                        "be the same)")
     p.add_argument("--json", default=None, metavar="FILE", help="write the summary JSON to FILE ('-': stdout)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--multi-turn", action="store_true",
                    help="the model may run <sql> queries and read the results before its <solution> "
                         "(always the skyrl template; --max-new-tokens is then the budget of a whole episode; docs/envs.md)")
-    p.add_argument("--max-turns", type=int, default=5, help="with --multi-turn: most model turns per episode")
+    add_dataclass_arguments(p, EnvConfig, ["max_turns"], notes={"max_turns": "with --multi-turn"})
     p.set_defaults(func=_cmd_eval)
     return p
+
+
+def eval_settings(args) -> EvalConfig:
+    """The EvalConfig the flags describe, checked (a bad value is a UserError naming its flag)."""
+    return settings_from_args(EvalConfig, args).check("cli")
 
 
 def _load_rows(args, with_schema: bool = True) -> tuple[list[dict], dict]:
@@ -251,6 +248,12 @@ def _cmd_eval(args) -> int:
         raise UserError("give --model M to evaluate a model, or --predictions FILE to score predictions "
                         "(or `sqlrl eval compare RUN_A RUN_B`).")
     _settle(args, overrides, with_model=not args.predictions)
+    settings = eval_settings(args)  # a bad value fails here, before any data or model is loaded
+    if args.resume and not args.out:
+        raise UserError("--resume continues the run in an --out DIR: give the --out of the interrupted run.")
+    if args.resume and (args.predictions or args.multi_turn):
+        raise UserError(f"--resume continues a model's single-turn evaluation; "
+                        f"{'--predictions' if args.predictions else '--multi-turn'} runs start over: drop --resume.")
     rows, info = _load_rows(args, with_schema=not args.predictions)
     if args.predictions:
         info.pop("schema_format")
@@ -262,57 +265,65 @@ def _cmd_eval(args) -> int:
                                     fmt=args.format, timeout=args.timeout, out_dir=args.out, progress=progress,
                                     meta=info)
         return _finish(summary, args)
-    from sqlrl.eval.evaluate import evaluate
     from sqlrl.models import resolve
 
     # the name asked for, and what it resolved to ("default" names whatever model is bundled now)
-    info.update(backend=args.backend, model=args.model, model_path=resolve(args.model))
+    info.update(backend=settings.backend, model=args.model, model_path=resolve(args.model))
     if args.multi_turn:
-        return _finish(_eval_multi_turn(args, rows, info, progress), args)
-    if args.backend == "vllm":
-        summary = _eval_vllm(args, rows, info)
-    else:
-        from sqlrl.models import load_model, load_tokenizer
+        return _finish(_eval_multi_turn(args, settings, rows, info, progress), args)
+    _note_unfinished(args)
+    try:
+        if settings.backend == "vllm":
+            from sqlrl.eval.evaluate import evaluate_vllm
 
-        model = load_model(args.model, dtype=args.dtype, device=args.device)
-        tokenizer = load_tokenizer(args.model)
-        summary = evaluate(model, tokenizer, rows, template=args.template, mode=args.mode,
-                           batch_size=args.batch_size, max_new_tokens=args.max_new_tokens, decode=args.decode,
-                           out_dir=args.out, progress=progress, pass_at=args.pass_at, num_samples=args.num_samples,
-                           temperature=args.temperature, top_p=args.top_p, seed=args.seed, timeout=args.timeout,
-                           meta=info, share_prefix=not args.no_share_prefix)
+            summary = evaluate_vllm(args.model, rows, settings, template=args.template, mode=args.mode,
+                                    out_dir=args.out, progress=progress, meta=info, resume=args.resume)
+        else:
+            from sqlrl.eval.evaluate import evaluate
+            from sqlrl.models import load_model, load_tokenizer
+
+            model = load_model(args.model, dtype=args.dtype, device=args.device)
+            tokenizer = load_tokenizer(args.model)
+            summary = evaluate(model, tokenizer, rows, settings, template=args.template, mode=args.mode,
+                               out_dir=args.out, progress=progress, meta=info, resume=args.resume)
+    except KeyboardInterrupt:
+        if args.out:
+            from sqlrl.eval.resume import unfinished
+
+            print(f"interrupted: {unfinished(args.out) or 0} of {len(rows)} example(s) finished are kept in "
+                  f"{Path(args.out) / 'partial.jsonl'}; run the same command with --resume to continue.",
+                  file=sys.stderr)
+        raise
     return _finish(summary, args)
 
 
-def _eval_multi_turn(args, rows, info, progress) -> dict:
+def _note_unfinished(args) -> None:
+    """Say so when a fresh run is about to replace an interrupted one's finished work."""
+    if args.out and not args.resume:
+        from sqlrl.eval.resume import unfinished
+
+        done = unfinished(args.out)
+        if done:
+            print(f"note: {args.out} held an interrupted run ({done} example(s) finished); starting over. "
+                  "Add --resume to continue it instead.", file=sys.stderr)
+
+
+def _eval_multi_turn(args, settings, rows, info, progress) -> dict:
     """Episodes in the SQL environment (sqlrl.envs), scored like single-turn answers."""
-    from sqlrl.envs import EnvConfig, evaluate_multi_turn
+    from sqlrl.envs import evaluate_multi_turn
     from sqlrl.models import load_model, load_tokenizer
 
-    if args.backend == "vllm":
+    if settings.backend == "vllm":
         raise UserError("--multi-turn runs on the transformers backend only; drop --backend vllm.")
     if args.template not in ("skyrl", _d(DataConfig, "template")):
         raise UserError(f"--multi-turn always uses the skyrl template (the environment's tags); drop --template {args.template}.")
     env = EnvConfig(name="sql", max_turns=args.max_turns, timeout=args.timeout).check("--max-turns/--timeout")
     model = load_model(args.model, dtype=args.dtype, device=args.device)
-    summary = evaluate_multi_turn(model, load_tokenizer(args.model), rows, env, mode=args.mode,
-                                  batch_size=args.batch_size, max_new_tokens=args.max_new_tokens, decode=args.decode,
-                                  out_dir=args.out, progress=progress, pass_at=args.pass_at,
-                                  num_samples=args.num_samples, temperature=args.temperature, top_p=args.top_p,
-                                  seed=args.seed, meta=info)
+    summary = evaluate_multi_turn(model, load_tokenizer(args.model), rows, env, settings, mode=args.mode,
+                                  out_dir=args.out, progress=progress, meta=info)
     mt = summary.get("multi_turn", {})
     print(f"multi-turn: {json.dumps(mt, default=str)}", file=sys.stderr)
     return summary
-
-
-def _eval_vllm(args, rows, info) -> dict:
-    """Generate with vLLM, then score the completions exactly like the transformers path."""
-    from sqlrl.eval.evaluate import evaluate_vllm
-
-    return evaluate_vllm(args.model, rows, template=args.template, mode=args.mode, decode=args.decode,
-                         max_new_tokens=args.max_new_tokens, pass_at=args.pass_at, num_samples=args.num_samples,
-                         temperature=args.temperature, top_p=args.top_p, seed=args.seed, timeout=args.timeout,
-                         out_dir=args.out, progress=not args.no_progress, meta=info)
 
 
 def _cmd_compare(args) -> int:
@@ -336,18 +347,20 @@ def add_infer_parser(subparsers, name, help_text):
     p = subparsers.add_parser(name, help=help_text, description=(
         "Turn questions about a SQLite database into SQL with a model, using the same prompt, stopping and "
         "extraction as training. One question: sqlrl infer --db DB 'question'. A batch: --input FILE "
-        "(JSONL with 'question' and optional 'db', or one question per line) --output FILE. A session: "
+        "(JSONL with 'question' and optional 'db', or one question per line) --output FILE; each answer is "
+        "on disk as soon as it exists, and --resume answers only what an interrupted run left. A session: "
         "--interactive."))
     p.add_argument("question", nargs="?", help="the question (omit with --input or --interactive)")
-    p.add_argument("--model", "-m", default=_d(ModelConfig, "name"), help="model (default: %(default)s)")
+    add_dataclass_arguments(p, ModelConfig, ["name"], flags={"name": ("--model", "-m")})
     p.add_argument("--db", help="SQLite database file the question is about")
     p.add_argument("--execute", "-x", action="store_true", help="run the SQL and print the result table")
     p.add_argument("--evidence", default="", help="extra knowledge for the prompt (BIRD-style evidence)")
     p.add_argument("--input", "-i", help="answer every question in this file")
     p.add_argument("--output", "-o", help="where --input answers go (JSONL; default: INPUT.answers.jsonl)")
+    p.add_argument("--resume", action="store_true",
+                   help="with --input: keep the answers --output already holds and answer only the rest")
     p.add_argument("--interactive", action="store_true", help="ask questions one after another (empty line ends)")
-    p.add_argument("--schema-format", default=_d(DataConfig, "schema_format"),
-                   help="schema rendering: compact | ddl | ddl_keys | omnisql (default: %(default)s)")
+    add_dataclass_arguments(p, DataConfig, ["schema_format"])
     p.add_argument("--show-completion", action="store_true", help="also print the raw model output")
     _add_gen_args(p)
     p.set_defaults(func=_cmd_infer)
@@ -368,7 +381,10 @@ def _cmd_infer(args) -> int:
             raise UserError(f"--db {args.db}: {problem}")
     if args.input and not Path(args.input).is_file():
         raise UserError(f"input file {args.input} does not exist.")
+    if args.resume and not args.input:
+        raise UserError("--resume continues an --input FILE run: give its --input (and --output).")
     _settle(args)
+    eval_settings(args)  # batch size, token limit and timeout are checked like sqlrl eval's
     from sqlrl.eval.infer import Answerer, answer_file, execute, format_table
     from sqlrl.models import load_model, load_tokenizer
 
@@ -379,10 +395,17 @@ def _cmd_infer(args) -> int:
 
     if args.input:
         output = args.output or str(Path(args.input).with_suffix("")) + ".answers.jsonl"
-        res = answer_file(ans, args.input, output, args.db, run=args.execute, timeout=args.timeout)
+        try:
+            res = answer_file(ans, args.input, output, args.db, run=args.execute, timeout=args.timeout,
+                              resume=args.resume)
+        except KeyboardInterrupt:
+            print(f"interrupted: every finished answer is in {output}; run the same command with --resume to "
+                  "answer the rest.", file=sys.stderr)
+            raise
         for prob in res["problems"]:
             print(f"error: {prob}", file=sys.stderr)
-        print(f"answered {res['answered']}/{res['n']} question(s) ({res['errors']} with errors) -> {output}")
+        kept = f", {res['resumed']} kept from the interrupted run" if res["resumed"] else ""
+        print(f"answered {res['answered']}/{res['n']} question(s) ({res['errors']} with errors{kept}) -> {output}")
         return 0 if res["errors"] == 0 else 1
 
     def one(question: str) -> int:

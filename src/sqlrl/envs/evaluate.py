@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from sqlrl.config import EnvConfig
+from sqlrl.config import EnvConfig, EvalConfig
 from sqlrl.envs.rollout import hf_generate_fn, run_episodes
 from sqlrl.envs.sql_env import REASONS, SQLEnv
 from sqlrl.jsonl import write_jsonl
 
 TEMPLATE = "skyrl"
+EPISODE_TOKENS = 512  # default token budget of a whole episode
 
 
 def summarize_episodes(records: list[dict], settings: EnvConfig) -> dict:
@@ -39,23 +40,26 @@ def summarize_episodes(records: list[dict], settings: EnvConfig) -> dict:
     }
 
 
-def evaluate_multi_turn(model, tokenizer, rows, env: EnvConfig | None = None, mode: str = "bird",
-                        batch_size: int = 16, max_new_tokens: int = 512, decode: str = "greedy",
-                        out_dir: str | Path | None = None, progress: bool = True, *, pass_at: int | None = None,
-                        num_samples: int | None = None, temperature: float = 0.8, top_p: float = 0.95,
-                        seed: int = 0, timeout: float | None = None, sandbox=None, meta: dict | None = None) -> dict:
+def evaluate_multi_turn(model, tokenizer, rows, env: EnvConfig | None = None, settings: EvalConfig | None = None, *,
+                        mode: str = "bird", out_dir: str | Path | None = None, progress: bool = True,
+                        sandbox=None, meta: dict | None = None, **overrides) -> dict:
     """Execution accuracy of `model` on `rows` with the SQL environment; returns the summary.
 
-    `max_new_tokens` is the budget of a whole episode (observations included), like TRL's
-    max_completion_length in training. Other arguments are those of `sqlrl.eval.evaluate`.
+    `settings` and `overrides` are those of `sqlrl.eval.evaluate`; without settings,
+    `max_new_tokens` defaults to 512: it is the budget of a whole episode (observations
+    included), like TRL's max_completion_length in training. An interrupted multi-turn run
+    starts over: its episodes are not kept batch by batch.
     """
     import torch
 
-    from sqlrl.eval.evaluate import model_name, score_generations  # the scoring every evaluation shares
+    # the settings and the scoring every evaluation shares
+    from sqlrl.eval.evaluate import model_name, score_generations, settings_with
     from sqlrl.prompts import context_limit, get_template, render_prompt
     from sqlrl.stopping import configure_stopping
 
-    settings = (env or EnvConfig(name="sql")).check()
+    s = settings_with(settings, overrides, base=EvalConfig(max_new_tokens=EPISODE_TOKENS))
+    batch_size, max_new_tokens = s.batch_size, s.max_new_tokens
+    env_cfg = (env or EnvConfig(name="sql")).check()
     tmpl = get_template(TEMPLATE)
     configure_stopping(model, tokenizer, list(tmpl.stop_strings))
     if tokenizer.pad_token_id is None:
@@ -69,7 +73,7 @@ def evaluate_multi_turn(model, tokenizer, rows, env: EnvConfig | None = None, mo
     episodes: list[dict] = []
     info = {"model": model_name(model), "batch_size": batch_size, "multi_turn": None, **(meta or {})}
 
-    def gen(prompts, n, do_sample, seed_, on_batch=None, main=True):
+    def gen(prompts, n, do_sample, seed_, on_batch=None, main=True, skip=()):
         step = generate_fn(do_sample)
         out: list[list[str] | None] = [None] * len(prompts)
         encoded = [tokenizer(p, add_special_tokens=False)["input_ids"] for p in prompts]
@@ -77,10 +81,12 @@ def evaluate_multi_turn(model, tokenizer, rows, env: EnvConfig | None = None, mo
         per_batch = max(1, batch_size // max(n, 1))
         for b, start in enumerate(range(0, len(todo), per_batch)):
             idx = todo[start:start + per_batch]
+            if skip and set(skip).issuperset(idx):
+                continue
             envs, ids = [], []
             for j in idx:
                 for _ in range(n):
-                    e = SQLEnv(settings, sandbox)
+                    e = SQLEnv(env_cfg, sandbox)
                     e.reset(**by_prompt[prompts[j]])
                     envs.append(e)
                     ids.append(encoded[j])
@@ -97,22 +103,20 @@ def evaluate_multi_turn(model, tokenizer, rows, env: EnvConfig | None = None, mo
                                      **envs[g].record(), "pass": "decode" if main else "pass@k",
                                      "transcript": tokenizer.decode(eps[g].completion_ids, skip_special_tokens=True)})
             if main:
-                info["multi_turn"] = summarize_episodes(episodes, settings)
+                info["multi_turn"] = summarize_episodes(episodes, env_cfg)
             if on_batch:
                 on_batch(idx, texts)
         return out
 
     def generate_fn(do_sample):
         return hf_generate_fn(model, tokenizer, max_new_tokens, batch_size=batch_size, do_sample=do_sample,
-                              temperature=temperature, top_p=top_p)
+                              temperature=s.temperature, top_p=s.top_p)
 
     was_training = model.training
     model.eval()
     try:
-        summary = score_generations(gen, tokenizer, rows, tmpl, template=TEMPLATE, mode=mode, decode=decode, out_dir=out_dir,
-                       progress=progress, pass_at=pass_at, num_samples=num_samples, temperature=temperature,
-                       top_p=top_p, seed=seed, timeout=timeout, sandbox=sandbox, max_new_tokens=max_new_tokens,
-                       meta=info)
+        summary = score_generations(gen, tokenizer, rows, tmpl, s, template=TEMPLATE, mode=mode, out_dir=out_dir,
+                                    progress=progress, sandbox=sandbox, meta=info)
     finally:
         if was_training:
             model.train()

@@ -1,7 +1,9 @@
 """Evaluation and inference: execution accuracy (greedy, maj@K, pass@K), reports, inference.
 
+    from sqlrl.config import EvalConfig
     from sqlrl.eval import evaluate, score_predictions
-    summary = evaluate(model, tokenizer, rows, template="plain", mode="bird", decode="greedy")
+    summary = evaluate(model, tokenizer, rows, EvalConfig(decode="maj@4"), template="plain", mode="bird")
+    summary = evaluate(model, tokenizer, rows, decode="greedy", batch_size=8)   # EvalConfig fields as keywords
 
 Nothing here imports torch at import time (the CLI must start fast); generation imports it.
 """

@@ -14,7 +14,7 @@ are derived from the attention mask.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Collection
 
 from sqlrl.errors import UserError
 from sqlrl.prompts import context_limit
@@ -90,13 +90,17 @@ def _batch_inputs(model, tokenizer, seqs: list[list[int]], repeats: int, share_p
 def generate(model, tokenizer, prompts: list[str], *, batch_size: int = 8, max_new_tokens: int = 128,
              num_samples: int = 1, do_sample: bool = False, temperature: float = 1.0, top_p: float = 1.0,
              seed: int = 0, share_prefix: bool = True, min_shared: int = 32,
-             on_batch: Callable[[list[int], list[list[str]]], None] | None = None) -> list[list[str] | None]:
+             on_batch: Callable[[list[int], list[list[str]]], None] | None = None,
+             skip: Collection[int] = ()) -> list[list[str] | None]:
     """Generate `num_samples` continuations for each prompt; returns them in prompt order.
 
     `share_prefix`: compute the prompt prefix a batch shares (system prompt, schema) once.
     A prompt that does not fit in the context window with `max_new_tokens` to spare gets
     None (the caller reports it). `on_batch(indices, texts)` is called after each batch with
     the prompt indices it covered, for progress and running scores.
+    `skip`: prompt indices already answered (a resumed run). A batch made only of them is not
+    generated and its prompts get None; batches and their sampling seeds stay those of a run
+    without `skip`, so every other batch comes out as it would have.
     """
     import torch
 
@@ -120,8 +124,11 @@ def generate(model, tokenizer, prompts: list[str], *, batch_size: int = 8, max_n
     was_training = model.training
     model.eval()
     try:
+        skip = set(skip)
         for b, start in enumerate(range(0, len(todo), batch_size)):
             idx = todo[start:start + batch_size]
+            if skip and skip.issuperset(idx):
+                continue
             if do_sample:
                 _seed_all(seed + b)
             with torch.no_grad():

@@ -8,11 +8,12 @@ template, and the SQL is read from the completion by the template's extractor.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+from typing import Callable, Collection
 
 from sqlrl.errors import UserError
 from sqlrl.eval.generate import generate
-from sqlrl.jsonl import write_jsonl
 from sqlrl.prompts import render_prompt
 from sqlrl.sql import get_sandbox
 from sqlrl.sql.result import result_text
@@ -46,20 +47,31 @@ class Answerer:
         return {"id": None, "db_id": path.stem, "db_path": key, "question": question, "gold_sql": None,
                 "evidence": evidence or "", "difficulty": None, "schema": self._schemas[key]}
 
-    def answer(self, examples: list[dict]) -> list[dict]:
-        """{"sql", "completion", "error"} per example; a prompt too long for the model is an error."""
+    def answer(self, examples: list[dict], on_batch: Callable[[list[int], list[dict]], None] | None = None,
+               skip: Collection[int] = ()) -> list[dict]:
+        """{"sql", "completion", "error"} per example; a prompt too long for the model is an error.
+
+        `on_batch(positions, answers)` is called as each generation batch finishes (positions in
+        `examples`), so a caller can keep answers before the whole list is done. `skip` lists
+        positions answered before (a resumed run): their batches are not generated again (their
+        answers here are None), and the other batches are those of a run without `skip`.
+        """
         prompts = [render_prompt(self.tokenizer, self.template, ex) for ex in examples]
+        hook = None
+        if on_batch:
+            def hook(idx, texts):
+                on_batch(idx, [self._answer(t) for t in texts])
         texts = generate(self.model, self.tokenizer, prompts, batch_size=self.batch_size,
-                         max_new_tokens=self.max_new_tokens)
-        out = []
-        for t in texts:
-            if t is None:
-                out.append({"sql": None, "completion": None,
-                            "error": "question and schema are longer than the model's context window"})
-                continue
-            sql = self.template.completion_sql(t[0])
-            out.append({"sql": sql, "completion": t[0], "error": None if sql else "no SQL found in the answer"})
-        return out
+                         max_new_tokens=self.max_new_tokens, on_batch=hook, skip=skip)
+        skip = set(skip)
+        return [None if k in skip else self._answer(t) for k, t in enumerate(texts)]
+
+    def _answer(self, texts: list[str] | None) -> dict:
+        if texts is None:
+            return {"sql": None, "completion": None,
+                    "error": "question and schema are longer than the model's context window"}
+        sql = self.template.completion_sql(texts[0])
+        return {"sql": sql, "completion": texts[0], "error": None if sql else "no SQL found in the answer"}
 
 
 def execute(db_path: str, sql: str, timeout: float | None = None):
@@ -112,10 +124,80 @@ def read_questions(path: str | Path, default_db: str | None) -> tuple[list[dict]
     return items, problems
 
 
+def read_answers(output: str | Path, items: list[dict]) -> dict[int, dict]:
+    """Answers already in `output` (an interrupted run's), by input line number.
+
+    A line cut short by a kill is dropped. An answer whose question is not the one on its
+    input line means `output` belongs to another input: a UserError, before anything is written.
+    """
+    path = Path(output)
+    if not path.is_file():
+        return {}
+    by_line = {it["line"]: it for it in items}
+    done: dict[int, dict] = {}
+    for no, raw in enumerate(path.read_bytes().split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            ans = json.loads(raw)
+            line = int(ans["line"])
+        except (ValueError, KeyError, TypeError):
+            continue  # a line a kill cut short: answered again
+        item = by_line.get(line)
+        if item is None or (ans.get("question"), ans.get("id")) != (item.get("question"), item.get("id")):
+            raise UserError(f"--resume: {path}:{no} answers a question that is not line {line} of the input; "
+                            "it belongs to another input file. Choose another --output, or drop --resume to "
+                            "answer everything again.")
+        done[line] = ans
+    return done
+
+
+class _Appender:
+    """Answers appended to a JSONL file as they exist: flushed at once, fsync'ed per batch."""
+
+    def __init__(self, path: Path, keep: list[dict]):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        # Rewrite what is kept (whole lines only) and go on appending after it.
+        _write_lines(path, keep)
+        self.file = path.open("a", encoding="utf-8")
+
+    def add(self, items: list[dict]) -> None:
+        self.file.write("".join(_line(it) for it in items))
+        self.file.flush()
+        os.fsync(self.file.fileno())
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _line(item: dict) -> str:
+    item.setdefault("sql", None)
+    return json.dumps(item, ensure_ascii=False, default=str) + "\n"
+
+
+def _write_lines(path: Path, items: list[dict]) -> None:
+    """Replace `path` with `items`, one JSON line each, whole or not at all."""
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as f:
+        f.write("".join(_line(it) for it in items))
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
 def answer_file(answerer: Answerer, path: str, output: str, default_db: str | None, run: bool = False,
-                timeout: float | None = None) -> dict:
-    """Answer every question in `path` into `output` (JSONL, one line per input line)."""
+                timeout: float | None = None, resume: bool = False) -> dict:
+    """Answer every question in `path` into `output` (JSONL, one line per input line).
+
+    Each answer is appended to `output` as soon as its batch is generated (flushed, fsync'ed
+    per batch), so an interruption keeps every finished answer; when all are done the file is
+    rewritten in input order. `resume` keeps the answers `output` already holds and answers
+    only the rest.
+    """
     items, problems = read_questions(path, default_db)
+    done = read_answers(output, items) if resume else {}
+    # Every usable line is prepared, answered or not, so the batches are an uninterrupted run's.
     todo = []
     for it in items:
         if it["error"] is None:
@@ -124,14 +206,30 @@ def answer_file(answerer: Answerer, path: str, output: str, default_db: str | No
             except UserError as e:
                 it["error"] = f"{path}:{it['line']}: {e}"
                 problems.append(it["error"])
-    answers = answerer.answer([ex for _, ex in todo]) if todo else []
-    for (it, ex), ans in zip(todo, answers):
-        it.update(sql=ans["sql"], completion=ans["completion"], error=ans["error"])
-        if run and ans["sql"]:
-            res = execute(ex["db_path"], ans["sql"], timeout)
-            it["result"] = res.to_dict()
-    for it in items:
-        it.setdefault("sql", None)
-    write_jsonl(output, items)
+    out = _Appender(Path(output), [done[it["line"]] for it in items if it["line"] in done])
+    try:
+        out.add([it for it in items if it["error"] is not None and it["line"] not in done])  # unusable: at once
+
+        def finished(positions: list[int], answers: list[dict]) -> None:
+            batch = []
+            for k, ans in zip(positions, answers):
+                it, ex = todo[k]
+                it.update(sql=ans["sql"], completion=ans["completion"], error=ans["error"])
+                if run and ans["sql"]:
+                    it["result"] = execute(ex["db_path"], ans["sql"], timeout).to_dict()
+                batch.append(it)
+            out.add(batch)
+
+        skip = [k for k, (it, _) in enumerate(todo) if it["line"] in done]
+        answers = answerer.answer([ex for _, ex in todo], on_batch=finished, skip=skip) if todo else []
+        # Questions too long for the model were not generated: they are answered now, with their error.
+        late = [(k, a) for k, a in enumerate(answers) if a is not None and a["completion"] is None]
+        if late:
+            finished([k for k, _ in late], [a for _, a in late])
+    finally:
+        out.close()
+    items = [done.get(it["line"], it) for it in items]
+    _write_lines(Path(output), items)
     return {"n": len(items), "answered": sum(1 for it in items if it.get("sql")),
-            "errors": sum(1 for it in items if it.get("error")), "problems": problems}
+            "errors": sum(1 for it in items if it.get("error")), "problems": problems,
+            "resumed": len(done)}

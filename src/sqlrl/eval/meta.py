@@ -90,3 +90,19 @@ def run_meta(*, model: str | None, rows: list[dict], template: str | None, mode:
         meta["elapsed_s"] = round(elapsed_s, 2)
     meta.update(extra or {})
     return meta
+
+
+def model_fingerprint(model, samples: int = 64) -> str | None:
+    """SHA-256 (first 16 hex digits) of a loaded model's weights: every parameter's name, shape and
+    dtype and `samples` values spread over it. Cheap (no full pass over the weights), and it tells
+    two checkpoints apart, since training moves every weight it touches (LoRA ones included)."""
+    params = getattr(model, "named_parameters", None)
+    if params is None:
+        return None
+    h = hashlib.sha256()
+    for name, p in params():
+        flat = p.detach().reshape(-1)
+        step = max(1, flat.numel() // samples)
+        h.update(f"{name}:{tuple(p.shape)}:{p.dtype}".encode())
+        h.update(flat[::step][:samples].float().cpu().numpy().tobytes())
+    return h.hexdigest()[:16]

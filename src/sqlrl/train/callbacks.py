@@ -27,7 +27,8 @@ class _LogExtras(TrainerCallback):
 
 
 class ValidationEX(_LogExtras):
-    """Greedy EX on the validation split every `eval.every_steps` steps, logged as `eval/ex`."""
+    """EX on the validation split every `eval.every_steps` steps with the recipe's `eval` settings
+    (greedy unless `eval.decode` says otherwise), logged as `eval/ex`."""
 
     def __init__(self, cfg: RunConfig, tokenizer):
         self.cfg, self.tokenizer, self.rows, self.pending = cfg, tokenizer, None, {}
@@ -41,8 +42,8 @@ class ValidationEX(_LogExtras):
         if self.rows is None:
             rows = load_rows(self.cfg, self.cfg.data.eval_split)
             self.rows = list(rows.select(range(min(self.cfg.eval.limit, len(rows))))) if self.cfg.eval.limit else list(rows)
-        summary = evaluate(model, self.tokenizer, self.rows, template=self.cfg.data.template, mode=self.cfg.reward.mode,
-                           batch_size=self.cfg.eval.batch_size, max_new_tokens=self.cfg.eval.max_new_tokens, progress=False)
+        summary = evaluate(model, self.tokenizer, self.rows, self.cfg.eval, template=self.cfg.data.template,
+                           mode=self.cfg.reward.mode, progress=False)
         self.pending = {"eval/ex": summary["ex"], "eval/executable": summary.get("executable")}
         control.should_log = True
 
