@@ -36,6 +36,9 @@ class ModelConfig:
     lora_dropout: float = field(default=0.05, metadata={"help": "LoRA dropout"})
     lora_target_modules: Any = field(default="all-linear", metadata={"help": "modules to adapt: 'all-linear' or a list of names"})
     load_in_4bit: bool = field(default=False, metadata={"help": "QLoRA: 4-bit base weights (bitsandbytes, GPU only)"})
+    share_prompt: bool = field(default=True, metadata={
+        "help": "GRPO: compute each group's prompt once, in generation and in the training forward/backward "
+                "(same log-probs and gradients as TRL's unshared path; checked on the first step, off on a mismatch)"})
 
 
 @dataclass

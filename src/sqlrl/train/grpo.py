@@ -55,6 +55,7 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
         cfgmod.save(cfg, out)
     trainer = _trainer_class()(model=model, reward_funcs=extra.pop("reward_funcs", funcs), args=args, train_dataset=train_ds,
                                processing_class=tokenizer, peft_config=peft_config(cfg), **extra)
+    trainer.share_prompt = cfg.model.share_prompt  # sqlrl.trl_compat.SharedPromptMixin
     return run_trainer(trainer, cfg, tokenizer, out, resume, started)
 
 
@@ -66,7 +67,9 @@ def _trainer_class():
     """
     from trl import GRPOTrainer
 
-    class SqlrlGRPOTrainer(GRPOTrainer):
+    from sqlrl.trl_compat import SharedPromptMixin
+
+    class SqlrlGRPOTrainer(SharedPromptMixin, GRPOTrainer):
         def _generate_and_score_completions(self, inputs):
             if self.model.training:
                 ids = list(dict.fromkeys(str(x.get("id")) for x in inputs))  # each prompt repeats per completion
