@@ -35,7 +35,7 @@ def tiny_model(tiny_model_dir, attn="sdpa"):
 
 def prompts(n: int) -> list[str]:
     """Prompts of different lengths sharing a long system prefix, like schema prompts on one database."""
-    head = "<|im_start|>system\nWrite SQLite for the tables below.\n" + "CREATE TABLE t (a INT, b TEXT);\n" * 4
+    head = "<|im_start|>system\nWrite SQLite for the tables below.\n" + "CREATE TABLE t (a INT, b TEXT);\n" * 2
     return [head + f"<|im_start|>user\nquestion {i}: " + "how many rows " * (i % 3 + 1) + "?<|im_end|>\n"
             "<|im_start|>assistant\n" for i in range(n)]
 
@@ -54,7 +54,7 @@ def make_trainer(model_dir, tmp_path, *, share, lora=True, attn="sdpa", seen=Non
 
     tok = load_tokenizer(str(model_dir))
     settings = dict(output_dir=str(tmp_path / f"run-{share}"), num_generations=4, per_device_train_batch_size=4,
-                    max_completion_length=16, max_steps=2, learning_rate=1e-3, report_to=[], use_cpu=True, bf16=False,
+                    max_completion_length=12, max_steps=2, learning_rate=1e-3, report_to=[], use_cpu=True, bf16=False,
                     logging_steps=1, save_strategy="no", seed=0, temperature=1.0, beta=0.0,
                     gradient_checkpointing=False)
     settings.update(args)
@@ -212,25 +212,30 @@ def test_packing_drops_completion_padding_and_repeats_no_prompt(tiny_model_dir):
 
 # --- whole training runs, shared against unshared -----------------------------------------------------------
 
-CASES = {
-    "lora": {},
-    "full-ft": {"lora": False},
-    "beta-lora": {"beta": 0.1},
-    "beta-full-ft": {"beta": 0.1, "lora": False},
-    "num-iterations": {"num_iterations": 2, "max_steps": 3},
-    "grad-accumulation": {"gradient_accumulation_steps": 2},
-    "steps-per-generation": {"steps_per_generation": 2, "max_steps": 3},
-    "gradient-checkpointing": {"gradient_checkpointing": True},
-}
+SLOW = pytest.mark.slow
+CASES = [  # the first four cover every setting together; the slow ones take them one at a time
+    pytest.param({}, id="lora"),
+    pytest.param({"lora": False, "beta": 0.1, "gradient_checkpointing": True}, id="full-ft-beta-checkpointing"),
+    pytest.param({"beta": 0.1, "num_iterations": 2, "gradient_accumulation_steps": 2},
+                 id="lora-beta-iterations-accumulation"),
+    pytest.param({"steps_per_generation": 2}, id="steps-per-generation"),
+    pytest.param({"lora": False}, id="full-ft", marks=SLOW),
+    pytest.param({"beta": 0.1}, id="beta-lora", marks=SLOW),
+    pytest.param({"beta": 0.1, "lora": False}, id="beta-full-ft", marks=SLOW),
+    pytest.param({"num_iterations": 2}, id="num-iterations", marks=SLOW),
+    pytest.param({"gradient_accumulation_steps": 2}, id="grad-accumulation", marks=SLOW),
+    pytest.param({"gradient_checkpointing": True}, id="gradient-checkpointing", marks=SLOW),
+]
 
 
-@pytest.mark.parametrize("case", list(CASES))
-def test_training_steps_equal_trls(tiny_model_dir, tmp_path, monkeypatch, case):
-    runs = train_both(tiny_model_dir, tmp_path, monkeypatch, **CASES[case])
+@pytest.mark.parametrize("settings", CASES)
+def test_training_steps_equal_trls(tiny_model_dir, tmp_path, monkeypatch, settings):
+    runs = train_both(tiny_model_dir, tmp_path, monkeypatch, **settings)
     assert_same_training(runs)
-    if case in ("grad-accumulation", "steps-per-generation"):
+    if settings.get("gradient_accumulation_steps") or settings.get("steps_per_generation"):
+        # two prompts per generation batch, shuffled across micro-batches: mixed prompts, different lengths
         lengths = {len(c) for batch in runs[True][1] for c in batch}
-        assert len(lengths) > 1  # completions of different lengths went through the packing
+        assert len(lengths) > 1
 
 
 # --- generation --------------------------------------------------------------------------------------------
@@ -316,22 +321,26 @@ def test_attention_without_custom_masks_is_refused(tiny_model_dir):
 
 # --- through sqlrl's config and CLI path --------------------------------------------------------------------
 
-def test_grpo_train_shares_by_default_and_the_setting_turns_it_off(tiny_model_dir, tmp_path):
+def test_grpo_train_shares_by_default_and_the_setting_turns_it_off(tiny_model_dir, tmp_path, monkeypatch):
     from sqlrl import config
-    from sqlrl.train.grpo import train
+    from sqlrl.train import grpo
 
-    logged = {}
-    for share in (True, False):
-        out = tmp_path / f"run-{share}"
-        train(config.load("demo", [f"model.name={tiny_model_dir}", f"output_dir={out}", "training.max_steps=1",
-                                   "training.max_completion_length=8", "training.save_steps=1",
-                                   "training.report_to=[]", "data.limit=4", "data.eval_split=null",
-                                   f"model.share_prompt={str(share).lower()}"]))
-        history = json.loads((out / "trainer_state.json").read_text())["log_history"]
-        logged[share] = {k for rec in history for k in rec}
-    assert "shared_prompt/forward_max_logp_diff" in logged[True]
-    assert "shared_prompt/prefill_max_logp_diff" in logged[True]
-    assert not any(k.startswith("shared_prompt/") for k in logged[False])
+    def cfg(name, *extra):
+        return config.load("demo", [f"model.name={tiny_model_dir}", f"output_dir={tmp_path / name}",
+                                    "training.max_steps=1", "training.max_completion_length=8",
+                                    "training.save_steps=1", "training.report_to=[]", "data.limit=4",
+                                    "data.eval_split=null", *extra])
+
+    grpo.train(cfg("on"))
+    history = json.loads((tmp_path / "on" / "trainer_state.json").read_text())["log_history"]
+    logged = {k: v for rec in history for k, v in rec.items()}
+    assert logged["shared_prompt/forward_max_logp_diff"] < 1e-4
+    assert logged["shared_prompt/prefill_max_logp_diff"] < 1e-4
+
+    built = []
+    monkeypatch.setattr(grpo, "run_trainer", lambda trainer, *a: built.append(trainer) or tmp_path)
+    grpo.train(cfg("off", "model.share_prompt=false"))
+    assert built and built[0].share_prompt is False
 
 
 @pytest.mark.slow

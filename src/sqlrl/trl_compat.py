@@ -104,8 +104,8 @@ class SharedPromptMixin:
         return logps, entropies, None
 
     def _check_shared_forward(self, model, input_ids, attention_mask, logits_to_keep, groups, kwargs) -> bool:
-        """Run a slice (the first shared group, up to 4 rows) both ways, dropout off, and compare."""
-        group = next(g for g in groups if len(g) > 1)[:4]
+        """Run a slice (the first shared group, up to 16 rows) both ways, dropout off, and compare."""
+        group = next(g for g in groups if len(g) > 1)[:16]
         ids, mask = input_ids[group], attention_mask[group]
         rows = shared_prompt.read_rows(ids, mask, logits_to_keep)
         sub = {**kwargs, "rows": rows, "groups": shared_prompt.prompt_groups(rows)}
