@@ -226,9 +226,10 @@ def main() -> None:
         ratio = shared["s_per_step"] / plain["s_per_step"]
         print(f"shared / plain TRL: {ratio:.2f}x per step (target: <= 0.40x); "
               f"unshared / plain TRL: {unshared['s_per_step'] / plain['s_per_step']:.2f}x")
-        print(f"largest per-token log-prob difference, shared vs unshared, same batch: {shared['max_abs_logprob_diff']:.2e}")
+        diff = shared["max_abs_logprob_diff"]
+        print(f"largest per-token log-prob difference, shared vs unshared, same batch: {diff:.2e}")
         out.update({"plain_trl_s_per_step": plain["s_per_step"], "shared_s_per_step": shared["s_per_step"],
-                    "unshared_s_per_step": unshared["s_per_step"], "max_abs_logprob_diff": shared["max_abs_logprob_diff"],
+                    "unshared_s_per_step": unshared["s_per_step"], "max_abs_logprob_diff": diff,
                     "shared_over_plain": ratio, "runs": runs})
     if a.sweep or a.sweep_only:
         rows = sweep()

@@ -53,10 +53,10 @@ def make_trainer(model_dir, tmp_path, *, share, lora=True, attn="sdpa", seen=Non
     from sqlrl.models import load_tokenizer
 
     tok = load_tokenizer(str(model_dir))
-    settings = dict(output_dir=str(tmp_path / f"run-{share}"), num_generations=4, per_device_train_batch_size=4,
-                    max_completion_length=12, max_steps=2, learning_rate=1e-3, report_to=[], use_cpu=True, bf16=False,
-                    logging_steps=1, save_strategy="no", seed=0, temperature=1.0, beta=0.0,
-                    gradient_checkpointing=False)
+    settings = {"output_dir": str(tmp_path / f"run-{share}"), "num_generations": 4, "per_device_train_batch_size": 4,
+                "max_completion_length": 12, "max_steps": 2, "learning_rate": 1e-3, "report_to": [], "use_cpu": True,
+                "bf16": False, "logging_steps": 1, "save_strategy": "no", "seed": 0, "temperature": 1.0, "beta": 0.0,
+                "gradient_checkpointing": False}
     settings.update(args)
 
     def scored(completions, **kwargs):
@@ -356,5 +356,6 @@ def test_default_model_logps_and_grads_equal_trls(tmp_path):
     assert trainer.share_prompt
     keep = mask[:, -width:].bool()
     assert (lp0 - lp1)[keep].abs().max() < LOGP_TOL
+    assert (ent0 - ent1)[keep].abs().max() < LOGP_TOL
     for name in g0:
         assert (g0[name] - g1[name]).norm() <= GRAD_TOL * g0[name].norm() + 1e-9, name

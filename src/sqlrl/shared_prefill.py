@@ -25,11 +25,8 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import logging
 
 import torch
-
-log = logging.getLogger(__name__)
 
 # Inputs that mean the call is not a plain text prompt batch (its own cache, multimodal or per-token
 # fields): such calls go to `generate` unchanged.

@@ -92,8 +92,8 @@ class SharedPromptMixin:
                 return plain(*call, **multimodal)  # this batch only: nothing to share
             self._shared_prompt_off(reason)
             return plain(*call, **multimodal)
-        kwargs = dict(rows=rows, groups=groups, pad_id=self._tokenizer.pad_token_id, config_model=unwrapped,
-                      autocast=self.accelerator.autocast)
+        kwargs = {"rows": rows, "groups": groups, "pad_id": self._tokenizer.pad_token_id, "config_model": unwrapped,
+                  "autocast": self.accelerator.autocast}
         if not getattr(self, "_shared_forward_checked", False):
             self._shared_forward_checked = True
             if not self._check_shared_forward(unwrapped, input_ids, attention_mask, logits_to_keep, groups, kwargs):

@@ -60,7 +60,8 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
 
 
 def _trainer_class():
-    """TRL's GRPOTrainer, recording which prompts each process trains on (`data_order/rank-N.jsonl`).
+    """TRL's GRPOTrainer, recording which prompts each process trains on (`data_order/rank-N.jsonl`),
+    with each group's prompt computed once (`sqlrl.trl_compat.SharedPromptMixin`, `model.share_prompt`).
 
     The record is how a multi-process run shows its ranks saw different data, and how a
     resumed run shows it continued the same data order. One short line per generation batch.
