@@ -286,6 +286,15 @@ def test_prefill_runs_each_distinct_prompt_once(tiny_model_dir):
         plain = model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=6, do_sample=False)
         fast = model.generate(**inputs, max_new_tokens=6, do_sample=False)
     assert torch.equal(plain[:, width:], fast[:, width:])
+    # without a long enough common prefix: each distinct (left-padded) prompt once, nothing else
+    tokens.clear()
+    hook = model.model.embed_tokens.register_forward_hook(lambda m, i, o: tokens.append(i[0].numel()))
+    inputs = shared_prefill.prefill_inputs(model, ids, mask, pad_id=tok.pad_token_id, min_shared=10_000)
+    hook.remove()
+    assert tokens == [2 * (width - 1)]
+    with torch.no_grad():
+        fast = model.generate(**inputs, max_new_tokens=6, do_sample=False)
+    assert torch.equal(plain[:, width:], fast[:, width:])
 
 
 # --- falling back ------------------------------------------------------------------------------------------
