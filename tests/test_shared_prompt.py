@@ -33,9 +33,10 @@ def tiny_model(tiny_model_dir, attn="sdpa"):
     return model
 
 
-def prompts(n: int) -> list[str]:
+def prompts(n: int, tables: int = 2) -> list[str]:
     """Prompts of different lengths sharing a long system prefix, like schema prompts on one database."""
-    head = "<|im_start|>system\nWrite SQLite for the tables below.\n" + "CREATE TABLE t (a INT, b TEXT);\n" * 2
+    head = "<|im_start|>system\nWrite SQLite for the tables below.\n" + "".join(
+        f"CREATE TABLE t{i} (a{i} INT, b TEXT, c{i} REAL);\n" for i in range(tables))
     return [head + f"<|im_start|>user\nquestion {i}: " + "how many rows " * (i % 3 + 1) + "?<|im_end|>\n"
             "<|im_start|>assistant\n" for i in range(n)]
 
@@ -134,9 +135,9 @@ def assert_same_training(runs):
 
 # --- the training forward, method against method -------------------------------------------------------------
 
-def mixed_batch(tok, lengths, width=12, seed=1):
+def mixed_batch(tok, lengths, width=12, seed=1, tables=2):
     """TRL's layout: three prompts (two rows, three rows, one row), left-padded; completions right-padded."""
-    ps = [tok(p, add_special_tokens=False)["input_ids"] for p in prompts(3)]
+    ps = [tok(p, add_special_tokens=False)["input_ids"] for p in prompts(3, tables)]
     rows = [ps[0], ps[0], ps[1], ps[1], ps[1], ps[2]]
     pw = max(map(len, rows))
     ids = torch.full((len(rows), pw + width), tok.pad_token_id)
@@ -353,18 +354,33 @@ def test_grpo_train_shares_by_default_and_the_setting_turns_it_off(tiny_model_di
 
 
 @pytest.mark.slow
-def test_default_model_logps_and_grads_equal_trls(tmp_path):
-    """The real 135M model, LoRA: long shared prompts, float32."""
+@pytest.mark.parametrize("tables,width,lengths", [(2, 64, [30, 64, 1, 0, 50, 12]),
+                                                   (24, 128, [70, 128, 1, 0, 90, 40])], ids=["short", "spider-size"])
+def test_default_model_logps_and_grads_equal_trls(tmp_path, tables, width, lengths):
+    """The real 135M model, LoRA, float32; "spider-size": ~380-token prompts, completions up to 128 tokens.
+
+    On long sequences float32 rounding alone moves a 30-layer model's log-probs by more than 1e-5:
+    TRL's own path, given the same rows in another batch layout (each row alone), moves them too.
+    The shared path must then stay within twice that noise floor.
+    """
     from sqlrl.models import resolve
 
     trainer = make_trainer(resolve("default"), tmp_path, share=True)
     randomize_lora(trainer.model)
-    ids, mask, width = mixed_batch(trainer.processing_class, lengths=[30, 64, 1, 0, 50, 12], width=64)
+    ids, mask, width = mixed_batch(trainer.processing_class, lengths=lengths, width=width, tables=tables)
     lp0, ent0, g0 = logps_and_grads(trainer, ids, mask, width, share=False)
     lp1, ent1, g1 = logps_and_grads(trainer, ids, mask, width, share=True)
     assert trainer.share_prompt
+    trainer.share_prompt = False
+    starts = [int(m.bool().nonzero()[0, 0]) for m in mask]  # each row without its left padding
+    with torch.no_grad():
+        alone = torch.cat([trainer._get_per_token_logps_and_entropies(
+            trainer.model, ids[i:i + 1, s:], mask[i:i + 1, s:], width)[0] for i, s in enumerate(starts)])
     keep = mask[:, -width:].bool()
-    assert (lp0 - lp1)[keep].abs().max() < LOGP_TOL
-    assert (ent0 - ent1)[keep].abs().max() < LOGP_TOL
+    floor = float((lp0 - alone)[keep].abs().max())
+    diff = float((lp0 - lp1)[keep].abs().max())
+    print(f"default model, {tables} tables: shared vs TRL {diff:.2e}, TRL vs TRL row by row {floor:.2e}")
+    assert diff < max(LOGP_TOL, 2 * floor)
+    assert float((ent0 - ent1)[keep].abs().max()) < max(LOGP_TOL, 2 * floor)
     for name in g0:
         assert (g0[name] - g1[name]).norm() <= GRAD_TOL * g0[name].norm() + 1e-9, name
