@@ -98,7 +98,10 @@ def pack(input_ids: torch.Tensor, rows: Rows, groups: list[list[int]], logits_to
             pos += list(range(width - 1, width - 1 + n))
             seg += [k] * n
             lab += comp
-        seqs.append(seq), positions.append(pos), segments.append(seg), labels.append(lab)
+        seqs.append(seq)
+        positions.append(pos)
+        segments.append(seg)
+        labels.append(lab)
     n_max = max(max(map(len, seqs)), 1)
     R = len(groups)
     ids = torch.full((R, n_max), pad_id, dtype=torch.long)
