@@ -136,9 +136,25 @@ def run_plain_trl(out: Path, steps: int) -> dict:
     return summarize(trainer.state.log_history, record)
 
 
+def time_once(trainer, share: bool, row: dict) -> dict:
+    """One generation (with scoring) of a group for `row` and one forward/backward; wall and CPU seconds."""
+    import torch
+
+    trainer.share_prompt = share
+    trainer._buffered_inputs = None  # generate anew
+    torch.manual_seed(0)  # the same completions both ways
+    t, c = time.perf_counter(), time.process_time()
+    inputs = trainer._prepare_inputs([row] * trainer.num_generations)
+    t2, c2 = time.perf_counter(), time.process_time()
+    trainer.compute_loss(trainer.model, inputs).backward()
+    trainer.model.zero_grad()
+    t3, c3 = time.perf_counter(), time.process_time()
+    return {"gen_s": t2 - t, "train_s": t3 - t2, "gen_cpu_s": c2 - c, "train_cpu_s": c3 - c2,
+            "mean_length": float(inputs["completion_mask"].sum(1).float().mean())}
+
+
 def sweep(lengths=(128, 384, 1024), groups=(4, 8, 16), completion_length=128) -> list[dict]:
     """One generation and one forward/backward per (prompt length, group size), shared and unshared."""
-    import torch
     from peft import LoraConfig
     from trl import GRPOConfig, GRPOTrainer
 
@@ -182,26 +198,18 @@ def sweep(lengths=(128, 384, 1024), groups=(4, 8, 16), completion_length=128) ->
                                   processing_class=tok, peft_config=lora)
             trainer.model.train()
             trainer.current_gradient_accumulation_steps = 1  # set by Trainer.train, which the sweep does not run
+
+            time_once(trainer, True, picked[min(lengths)][1])  # warm-up, with the shared path's one-off checks
             for target in lengths:
                 n, row = picked[target]
-                row = {k: v for k, v in row.items()}
-                times = {}
-                for share in (False, True):
-                    trainer.share_prompt = share
-                    torch.manual_seed(0)
-                    t = time.perf_counter()
-                    inputs = trainer._prepare_inputs([row] * g)
-                    gen = time.perf_counter() - t
-                    t = time.perf_counter()
-                    trainer.compute_loss(trainer.model, inputs).backward()
-                    trainer.model.zero_grad()
-                    times[share] = (gen, time.perf_counter() - t,
-                                    float(inputs["completion_mask"].sum(1).float().mean()))
-                    trainer._buffered_inputs = None  # regenerate next time
-                (g0, t0, l0), (g1, t1, l1) = times[False], times[True]
-                results.append({"prompt_tokens": n, "group": g, "unshared_gen_s": g0, "unshared_train_s": t0,
-                                "shared_gen_s": g1, "shared_train_s": t1, "mean_length": (l0 + l1) / 2,
-                                "ratio": (g1 + t1) / (g0 + t0)})
+                un, sh = time_once(trainer, False, row), time_once(trainer, True, row)
+                results.append({"prompt_tokens": n, "group": g, "mean_length": un["mean_length"],
+                                **{f"unshared_{k}": v for k, v in un.items() if k != "mean_length"},
+                                **{f"shared_{k}": v for k, v in sh.items() if k != "mean_length"},
+                                "ratio": (sh["gen_s"] + sh["train_s"]) / (un["gen_s"] + un["train_s"]),
+                                "cpu_ratio": (sh["gen_cpu_s"] + sh["train_cpu_s"])
+                                / (un["gen_cpu_s"] + un["train_cpu_s"]),
+                                "load": os.getloadavg()[0]})
                 print(json.dumps(results[-1]), flush=True)
     return results
 
@@ -253,10 +261,10 @@ def main() -> None:
                     "shared_over_plain": ratio, "shared_over_plain_cpu": cpu_ratio, "runs": runs})
     if a.sweep or a.sweep_only:
         rows = sweep()
-        print(f"\n{'prompt tok':>10} {'group':>6} {'unshared s':>11} {'shared s':>9} {'ratio':>6}")
+        print(f"\n{'prompt tok':>10} {'group':>6} {'unshared s':>11} {'shared s':>9} {'ratio':>6} {'CPU ratio':>10}")
         for r in rows:
             print(f"{r['prompt_tokens']:>10} {r['group']:>6} {r['unshared_gen_s'] + r['unshared_train_s']:>11.1f} "
-                  f"{r['shared_gen_s'] + r['shared_train_s']:>9.1f} {r['ratio']:>6.2f}")
+                  f"{r['shared_gen_s'] + r['shared_train_s']:>9.1f} {r['ratio']:>6.2f} {r['cpu_ratio']:>10.2f}")
         out["sweep"] = rows
     out["load_after"] = os.getloadavg()[0]
     if a.json:
