@@ -261,7 +261,8 @@ def main() -> None:
                     "shared_over_plain": ratio, "shared_over_plain_cpu": cpu_ratio, "runs": runs})
     if a.sweep or a.sweep_only:
         rows = sweep()
-        print(f"\n{'prompt tok':>10} {'group':>6} {'unshared s':>11} {'shared s':>9} {'ratio':>6} {'CPU ratio':>10}")
+        print(f"\n{'prompt tok':>10} {'group':>6} {'unshared s':>11} {'shared s':>9} {'ratio':>6} "
+              f"{'CPU ratio':>10}")
         for r in rows:
             print(f"{r['prompt_tokens']:>10} {r['group']:>6} {r['unshared_gen_s'] + r['unshared_train_s']:>11.1f} "
                   f"{r['shared_gen_s'] + r['shared_train_s']:>9.1f} {r['ratio']:>6.2f} {r['cpu_ratio']:>10.2f}")
