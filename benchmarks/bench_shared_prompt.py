@@ -230,7 +230,8 @@ def main() -> None:
         p.error("--steps must be at least 2 (the first step is not timed)")
     started = time.time()
     load = os.getloadavg()
-    out: dict = {"steps_timed": a.steps - 1, "load_before": load[0], "gradient_checkpointing": a.gradient_checkpointing}
+    out: dict = {"steps_timed": a.steps - 1, "load_before": load[0],
+                 "gradient_checkpointing": a.gradient_checkpointing}
     if not a.sweep_only:
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
