@@ -233,12 +233,16 @@ def main() -> None:
     out: dict = {"steps_timed": a.steps - 1, "load_before": load[0],
                  "gradient_checkpointing": a.gradient_checkpointing}
     if not a.sweep_only:
+        runs: dict = {}
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
-            shared = run_sqlrl(tmp / "shared", a.steps, share=True)
-            unshared = run_sqlrl(tmp / "unshared", a.steps, share=False)
-            runs = {"plain TRL": run_plain_trl(tmp / "plain", a.steps), "sqlrl shared": shared,
-                    "sqlrl unshared": unshared}
+            for name, run in (("sqlrl shared", lambda: run_sqlrl(tmp / "shared", a.steps, share=True)),
+                              ("sqlrl unshared", lambda: run_sqlrl(tmp / "unshared", a.steps, share=False)),
+                              ("plain TRL", lambda: run_plain_trl(tmp / "plain", a.steps))):
+                runs[name] = run()
+                if a.json:  # each run as it ends: a long benchmark interrupted keeps what it measured
+                    Path(a.json).write_text(json.dumps({**out, "runs": runs}, indent=2, default=str))
+        runs = {k: runs[k] for k in ("plain TRL", "sqlrl shared", "sqlrl unshared")}
         print(f"\nGRPO on {RECIPE} settings from the default model, 8 completions x 128 max tokens per step"
               f"{', gradient checkpointing' if a.gradient_checkpointing else ''}, "
               f"{a.steps - 1} timed steps per run ({time.time() - started:.0f} s in all; load {load[0]:.1f} before, "
