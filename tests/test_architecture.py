@@ -12,7 +12,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "sqlrl"
 LAYERS = [
     {"errors", "paths", "jsonl", "envfile", "__init__"},
     {"sql"},
-    {"data", "prompts", "models", "config", "stopping", "trl_compat"},
+    {"data", "prompts", "models", "config", "stopping", "trl_compat", "shared_prefill", "shared_prompt"},
     {"rewards"},
     {"eval"},
     {"envs"},

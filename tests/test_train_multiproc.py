@@ -22,6 +22,8 @@ def test_two_cpu_processes_see_different_data(tiny_model_dir, tmp_path):
         assert seen[0][step] and seen[1][step] and not set(seen[0][step]) & set(seen[1][step]), seen
     state = json.loads((out / "checkpoint-2" / "trainer_state.json").read_text())
     assert state["global_step"] == 2
+    logged = {k: v for r in state["log_history"] for k, v in r.items()}
+    assert logged["shared_prompt/forward_max_logp_diff"] < 1e-4  # each rank's group computed its prompt once
 
     from sqlrl.models import load_model, load_tokenizer
 

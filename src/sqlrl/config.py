@@ -41,6 +41,9 @@ class ModelConfig:
     ref_device: str = field(default="auto", metadata={
         "help": "GRPO reference model of full fine-tuning with training.beta > 0: auto (TRL's choice, the training "
                 "device) | cpu (kept and run on the CPU to save accelerator memory); with LoRA there is no copy"})
+    share_prompt: bool = field(default=True, metadata={
+        "help": "GRPO: compute each group's prompt once, in generation and in the training forward/backward "
+                "(same log-probs and gradients as TRL's unshared path; checked on the first step, off on a mismatch)"})
 
 
 @dataclass

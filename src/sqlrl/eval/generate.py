@@ -3,7 +3,8 @@
 Speed on a CPU comes from four things (see benchmarks/bench_eval.py):
 - batches of prompts sorted by token length, left-padded, so little compute goes to padding;
 - prompts on the same database side by side, so a batch runs the prefix its prompts share
-  (system prompt and schema: most of the prompt) once instead of once per prompt;
+  (system prompt and schema: most of the prompt) once instead of once per prompt, and, when
+  sampling, each prompt once instead of once per sample (`sqlrl.shared_prefill`);
 - stopping at the end of the SQL answer (`sqlrl.stopping`), so a batch ends when its answers
   do rather than at `max_new_tokens`;
 - a batch size large enough to use the cores, small enough that one long answer does not
@@ -26,14 +27,6 @@ def _seed_all(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def _lcp(a: list[int], b: list[int]) -> int:
-    n = min(len(a), len(b))
-    i = 0
-    while i < n and a[i] == b[i]:
-        i += 1
-    return i
-
-
 def batch_order(encoded: list[list[int]], todo: list[int], share_prefix: bool) -> list[int]:
     """The order prompts are batched in.
 
@@ -49,42 +42,29 @@ def batch_order(encoded: list[list[int]], todo: list[int], share_prefix: bool) -
 
 
 def _batch_inputs(model, tokenizer, seqs: list[list[int]], repeats: int, share_prefix: bool, min_shared: int):
-    """generate() kwargs for one batch: padded ids and mask, plus the shared prefix's KV cache.
+    """generate() kwargs for one batch: left-padded ids and mask, each prompt `repeats` times.
 
-    With a shared prefix of P tokens, the prefix is run once and its cache repeated over the
-    batch; each row is prefix + padding + its own suffix, the mask hides the padding and the
-    positions come from the mask, so every row sees exactly its own prompt.
+    With `share_prefix`, the prompt tokens rows have in common (the prefix all prompts share,
+    of at least `min_shared` tokens, and each prompt over its samples) are run once and their
+    KV cache repeated over the rows (`sqlrl.shared_prefill`, which GRPO training uses too).
     """
     import torch
 
+    from sqlrl.shared_prefill import prefill_inputs
+
     pad = tokenizer.pad_token_id
-    shared = min(min(_lcp(seqs[0], s) for s in seqs), min(len(s) for s in seqs) - 1)
-    if not share_prefix or shared < min_shared:
-        rows, masks = [], []
-        width = max(map(len, seqs))
-        for s in seqs:  # left padding
-            rows.append([pad] * (width - len(s)) + s)
-            masks.append([0] * (width - len(s)) + [1] * len(s))
-        ids, mask = torch.tensor(rows), torch.tensor(masks)
-        if repeats > 1:
-            return {"input_ids": ids, "attention_mask": mask, "num_return_sequences": repeats}
-        return {"input_ids": ids, "attention_mask": mask}
-    prefix = seqs[0][:shared]
-    device = next(model.parameters()).device
-    with torch.no_grad():
-        cache = model(input_ids=torch.tensor([prefix], device=device), use_cache=True).past_key_values
-    if cache is None or not hasattr(cache, "batch_repeat_interleave"):  # a model without a reusable cache
-        return _batch_inputs(model, tokenizer, seqs, repeats, False, min_shared)
-    width = max(len(s) for s in seqs) - shared
-    rows, masks = [], []
-    for s in seqs:
-        tail = s[shared:]
-        rows.append(prefix + [pad] * (width - len(tail)) + tail)
-        masks.append([1] * shared + [0] * (width - len(tail)) + [1] * len(tail))
-    cache.batch_repeat_interleave(len(seqs) * repeats)
-    ids = torch.tensor(rows).repeat_interleave(repeats, dim=0)
-    mask = torch.tensor(masks).repeat_interleave(repeats, dim=0)
-    return {"input_ids": ids, "attention_mask": mask, "cache": cache}
+    width = max(map(len, seqs))
+    ids = torch.tensor([[pad] * (width - len(s)) + s for s in seqs])
+    mask = torch.tensor([[0] * (width - len(s)) + [1] * len(s) for s in seqs])
+    if share_prefix:
+        device = next(model.parameters()).device
+        shared = prefill_inputs(model, ids.repeat_interleave(repeats, 0).to(device),
+                                mask.repeat_interleave(repeats, 0).to(device), pad_id=pad, min_shared=min_shared)
+        if shared is not None:
+            return shared
+    if repeats > 1:
+        return {"input_ids": ids, "attention_mask": mask, "num_return_sequences": repeats}
+    return {"input_ids": ids, "attention_mask": mask}
 
 
 def generate(model, tokenizer, prompts: list[str], *, batch_size: int = 8, max_new_tokens: int = 128,

@@ -74,6 +74,7 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
     trainer = grpo_trainer_class(_record_data_order, ref_device=ref_device)(
         model=model, reward_funcs=extra.pop("reward_funcs", funcs), args=args, train_dataset=train_ds,
         processing_class=tokenizer, peft_config=peft_config(cfg), **extra)
+    trainer.share_prompt = cfg.model.share_prompt  # sqlrl.trl_compat.SharedPromptMixin
     return run_trainer(trainer, cfg, tokenizer, out, resume, started)
 
 
