@@ -1,7 +1,8 @@
 """Configs: dataclasses with defaults and help, YAML recipes that compose, dotted CLI overrides.
 
 A recipe is a YAML file with up to six sections — `model`, `data`, `reward`, `eval`, `env`
-(multi-turn environment) and `training` — plus top-level `trainer` (grpo | sft), `output_dir` and `defaults`. `defaults`
+(multi-turn environment) and `training` — plus top-level `trainer` (grpo | sft), `output_dir` and
+`defaults`. `defaults`
 lists other recipes (or config groups such as `model/smollm2`) merged first, in order, so a
 recipe states only what it changes. `training` is passed straight to TRL's `GRPOConfig` or
 `SFTConfig`: every field of those is settable without being re-declared here, and is
@@ -33,7 +34,8 @@ class ModelConfig:
     lora_r: int = field(default=16, metadata={"help": "LoRA rank"})
     lora_alpha: int = field(default=32, metadata={"help": "LoRA alpha"})
     lora_dropout: float = field(default=0.05, metadata={"help": "LoRA dropout"})
-    lora_target_modules: Any = field(default="all-linear", metadata={"help": "modules to adapt: 'all-linear' or a list of names"})
+    lora_target_modules: Any = field(default="all-linear", metadata={
+        "help": "modules to adapt: 'all-linear' or a list of names"})
     load_in_4bit: bool = field(default=False, metadata={"help": "QLoRA: 4-bit base weights (bitsandbytes, GPU only)"})
     backend: str = field(default="transformers", metadata={
         "help": "how the model and LoRA are built: transformers (+ PEFT) | unsloth (Unsloth's FastLanguageModel; "
@@ -52,7 +54,9 @@ class DataConfig:
     split: str = field(default="train", metadata={"help": "split to use (for jsonl: the file path; training "
                                                           "trains on it)"})
     eval_split: str | None = field(default=None, metadata={"help": "split for periodic validation EX (none: skip)"})
-    data_dir: str | None = field(default=None, metadata={"help": "dataset folder (default: <data root>/<dataset>, the data root being $SQLRL_DATA_DIR or $SQLRL_HOME/data)"})
+    data_dir: str | None = field(default=None, metadata={
+        "help": "dataset folder (default: <data root>/<dataset>, the data root being $SQLRL_DATA_DIR or "
+                "$SQLRL_HOME/data)"})
     schema_format: str = field(default="compact", metadata={"help": "schema rendering in prompts"})
     template: str = field(default="plain", metadata={"help": "prompt template"})
     limit: int | None = field(default=None, metadata={"help": "use only the first N examples (training: after "
@@ -65,9 +69,11 @@ class DataConfig:
 
 @dataclass
 class RewardConfig:
-    preset: str = field(default="arctic", metadata={"help": "reward preset: arctic | sqlr1 | sqlr1_paper | skyrl | reasoning_tags | rubric"})
+    preset: str = field(default="arctic", metadata={
+        "help": "reward preset: arctic | sqlr1 | sqlr1_paper | skyrl | reasoning_tags | rubric"})
     weights: dict = field(default_factory=dict, metadata={"help": "per-component weights overriding the preset's"})
-    params: dict = field(default_factory=dict, metadata={"help": "per-component parameters, e.g. {length: {max_chars: 600}}"})
+    params: dict = field(default_factory=dict, metadata={
+        "help": "per-component parameters, e.g. {length: {max_chars: 600}}"})
     extra: dict = field(default_factory=dict, metadata={
         "help": "registered rewards added to the preset, with their weights, e.g. {row_f1: 0.2, length: 0.1}"})
     mode: str = field(default="bird", metadata={"help": "result comparison: bird | spider_ts | strict"})
@@ -220,7 +226,8 @@ class EnvConfig:
 @dataclass
 class RunConfig:
     trainer: str = field(default="grpo", metadata={"help": "grpo | sft"})
-    output_dir: str = field(default="runs/{recipe}", metadata={"help": "where checkpoints, logs and the resolved config go"})
+    output_dir: str = field(default="runs/{recipe}", metadata={
+        "help": "where checkpoints, logs and the resolved config go"})
     model: ModelConfig = field(default_factory=ModelConfig)
     data: DataConfig = field(default_factory=DataConfig)
     reward: RewardConfig = field(default_factory=RewardConfig)

@@ -64,7 +64,8 @@ def _list(args) -> int:
 
 def add_recipe_arguments(p) -> None:
     """--recipe and overrides, shared by every command that runs a recipe."""
-    p.add_argument("--recipe", "-r", required=True, help=f"recipe name or YAML path (names: {', '.join(list_recipes())})")
+    p.add_argument("--recipe", "-r", required=True,
+                   help=f"recipe name or YAML path (names: {', '.join(list_recipes())})")
     p.add_argument("overrides", nargs="*", metavar="KEY=VALUE",
                    help="dotted overrides, e.g. training.learning_rate=1e-6 model.lora_r=8 reward.preset=sqlr1, or "
                         "defaults=[model/qwen2.5-coder-3b] to compose config groups")

@@ -212,7 +212,8 @@ def add_data_parser(subparsers, name: str = "data", help: str = "inspect, check 
                             choices={"schema_format": ("all",) + SCHEMA_FORMATS},
                             notes={"schema_format": "to measure: one, or all of them"})
     s.add_argument("--tokenizer", default="default",
-                   help="'default' (the default model's), a model path or id, or 'none' for a 3.5 chars/token estimate")
+                   help="'default' (the default model's), a model path or id, or 'none' for a 3.5 chars/token "
+                        "estimate")
     s.add_argument("--max-length", type=int, default=512, help="report the share of prompts over this many tokens")
     s.add_argument("--json", action="store_true", help="print the statistics as JSON")
     s.set_defaults(func=cmd_stats)
@@ -224,7 +225,8 @@ def add_data_parser(subparsers, name: str = "data", help: str = "inspect, check 
     add_dataclass_arguments(v, DataConfig, ["schema_format"])
     v.add_argument("--max-schema-tokens", type=int, default=None, help="truncate schemas to this budget")
     add_dataclass_arguments(v, DataConfig, ["template"])
-    v.add_argument("--tokenizer", default="none", help="'none' prints the messages; 'default' applies the chat template")
+    v.add_argument("--tokenizer", default="none",
+                   help="'none' prints the messages; 'default' applies the chat template")
     v.set_defaults(func=cmd_preview)
 
     pl = sub.add_parser("pull", help="download and install a benchmark dataset into the data root",

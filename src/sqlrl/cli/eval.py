@@ -177,7 +177,8 @@ def add_eval_parser(subparsers, name, help_text):
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--multi-turn", action="store_true",
                    help="the model may run <sql> queries and read the results before its <solution> "
-                        "(always the skyrl template; --max-new-tokens is then the budget of a whole episode; docs/envs.md)")
+                        "(always the skyrl template; --max-new-tokens is then the budget of a whole episode; "
+                        "docs/envs.md)")
     add_dataclass_arguments(p, EnvConfig, ["max_turns"], notes={"max_turns": "with --multi-turn"})
     p.set_defaults(func=_cmd_eval)
     return p
@@ -316,7 +317,8 @@ def _eval_multi_turn(args, settings, rows, info, progress) -> dict:
     if settings.backend == "vllm":
         raise UserError("--multi-turn runs on the transformers backend only; drop --backend vllm.")
     if args.template not in ("skyrl", _d(DataConfig, "template")):
-        raise UserError(f"--multi-turn always uses the skyrl template (the environment's tags); drop --template {args.template}.")
+        raise UserError(f"--multi-turn always uses the skyrl template (the environment's tags); "
+                        f"drop --template {args.template}.")
     env = EnvConfig(name="sql", max_turns=args.max_turns, timeout=args.timeout).check("--max-turns/--timeout")
     model = load_model(args.model, dtype=args.dtype, device=args.device)
     summary = evaluate_multi_turn(model, load_tokenizer(args.model), rows, env, settings, mode=args.mode,

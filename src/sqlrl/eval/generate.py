@@ -145,7 +145,8 @@ def generate_vllm(model_path: str, prompts: list[str], *, max_new_tokens: int = 
     tok = llm.get_tokenizer()
     limit = llm.llm_engine.model_config.max_model_len
     out: list[list[str] | None] = [None] * len(prompts)
-    keep = [i for i, p in enumerate(prompts) if len(tok(p, add_special_tokens=False)["input_ids"]) + max_new_tokens <= limit]
+    keep = [i for i, p in enumerate(prompts)
+            if len(tok(p, add_special_tokens=False)["input_ids"]) + max_new_tokens <= limit]
     results = llm.generate([prompts[i] for i in keep], params)
     for i, r in zip(keep, results):
         out[i] = [o.text for o in r.outputs]

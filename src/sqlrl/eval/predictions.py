@@ -196,7 +196,8 @@ def _load_jsonl(path: Path, lines, rows) -> LoadedPredictions:
             sql[idx], errors[idx] = "", "no_sql"
             continue
         if not isinstance(query, str):
-            issues.append(Issue(no, "malformed", f"{where}: '{key}' must be a string, got {type(query).__name__}", idx))
+            issues.append(Issue(no, "malformed", f"{where}: '{key}' must be a string, got {type(query).__name__}",
+                                idx))
             errors[idx] = "bad_line"
             continue
         sql[idx] = query.strip()

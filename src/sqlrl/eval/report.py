@@ -99,7 +99,8 @@ def plot_error_types(summary: dict, path: Path) -> Path:
 
 
 def _meta_table(meta: dict) -> list[str]:
-    keys = ["model", "model_path", "dataset", "split", "dataset_version", "dataset_checksum", "databases_checksum", "n_examples", "template",
+    keys = ["model", "model_path", "dataset", "split", "dataset_version", "dataset_checksum", "databases_checksum",
+            "n_examples", "template",
             "schema_format", "decode", "temperature", "top_p", "seed", "pass_at", "max_new_tokens", "batch_size",
             "share_prefix", "backend", "mode", "timeout_s", "predictions", "sqlrl_version", "date", "elapsed_s"]
     lines = ["| setting | value |", "|---|---|"]

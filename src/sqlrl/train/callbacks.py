@@ -41,7 +41,8 @@ class ValidationEX(_LogExtras):
 
         if self.rows is None:
             rows = load_rows(self.cfg, self.cfg.data.eval_split)
-            self.rows = list(rows.select(range(min(self.cfg.eval.limit, len(rows))))) if self.cfg.eval.limit else list(rows)
+            limit = self.cfg.eval.limit
+            self.rows = list(rows.select(range(min(limit, len(rows))))) if limit else list(rows)
         summary = evaluate(model, self.tokenizer, self.rows, self.cfg.eval, template=self.cfg.data.template,
                            mode=self.cfg.reward.mode, progress=False)
         self.pending = {"eval/ex": summary["ex"], "eval/executable": summary.get("executable")}

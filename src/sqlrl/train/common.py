@@ -164,14 +164,18 @@ def write_model_card(cfg: RunConfig, out: Path, metrics: dict, started: float) -
     lines = [
         f"# {Path(out).name}", "",
         f"Trained with sqlrl ({cfg.trainer.upper()}) from recipe `{cfg.recipe}`.", "",
-        f"- base model: `{cfg.model.name}`" + (f" + LoRA r={cfg.model.lora_r} alpha={cfg.model.lora_alpha}" if cfg.model.lora else "")
+        f"- base model: `{cfg.model.name}`"
+        + (f" + LoRA r={cfg.model.lora_r} alpha={cfg.model.lora_alpha}" if cfg.model.lora else "")
         + (" (built with Unsloth)" if cfg.model.backend == "unsloth" else ""),
-        f"- data: `{cfg.data.dataset}` split `{cfg.data.split}`, schema `{cfg.data.schema_format}`, template `{cfg.data.template}`",
-        f"- reward: preset `{cfg.reward.preset}` weights {cfg.reward.weights or 'preset defaults'}, comparison `{cfg.reward.mode}`"
+        f"- data: `{cfg.data.dataset}` split `{cfg.data.split}`, schema `{cfg.data.schema_format}`, "
+        f"template `{cfg.data.template}`",
+        f"- reward: preset `{cfg.reward.preset}` weights {cfg.reward.weights or 'preset defaults'}, "
+        f"comparison `{cfg.reward.mode}`"
         + (f", schedule {cfg.reward.schedule}" if cfg.reward.schedule else "")
         if cfg.trainer == "grpo" else "- objective: next-token loss on the gold SQL answer",
         f"- wall-clock: {time.time() - started:.0f} s", "",
-        "Resolved config: `config.yaml`. Final metrics:", "", "```json", json.dumps(metrics, indent=2, default=str), "```", "",
+        "Resolved config: `config.yaml`. Final metrics:", "", "```json", json.dumps(metrics, indent=2, default=str),
+        "```", "",
     ]
     (Path(out) / "README.md").write_text("\n".join(lines))
 
