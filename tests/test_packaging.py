@@ -63,6 +63,7 @@ def test_user_recipe_builds_on_shipped_ones(wheel_install):
     assert bad.returncode == 2 and "no_such_group" in bad.stderr
 
 
+@pytest.mark.slow  # loads the default model and generates (minutes on a loaded CPU)
 def test_eval_from_a_wheel_outside_the_repository(wheel_install):
     run = _sqlrl(wheel_install, "eval", "--model", "default", "--dataset", "demo", "--limit", "2", "--batch-size", "2")
     assert run.returncode == 0, run.stderr[-2000:]
