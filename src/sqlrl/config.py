@@ -46,6 +46,9 @@ class ModelConfig:
     share_prompt: bool = field(default=True, metadata={
         "help": "GRPO: compute each group's prompt once, in generation and in the training forward/backward "
                 "(same log-probs and gradients as TRL's unshared path; checked on the first step, off on a mismatch)"})
+    grounded: bool = field(default=False, metadata={
+        "help": "GRPO samples its completions with schema-grounded decoding: table and column names only from the "
+                "prompt's database (eval.grounded is evaluation's switch; docs/eval.md)"})
 
 
 @dataclass
@@ -157,6 +160,9 @@ class EvalConfig:
         "off_help": "compute each prompt in full instead of running a batch's shared prefix once"})
     backend: str = field(default="transformers", metadata={
         "help": "generation backend (vllm: GPU, must be installed)"})
+    grounded: bool = field(default=False, metadata={
+        "help": "schema-grounded decoding: where the SQL needs a table or column, only names of the prompt's "
+                "database (transformers backend, single turn; docs/eval.md)"})
 
     def check(self, where: str = "eval") -> "EvalConfig":
         """Raise UserError naming the setting when one is out of range; returns self.
@@ -183,8 +189,12 @@ class EvalConfig:
                 raise UserError(f"{name(key)}={value!r}: must be a {bound} number.")
         if self.backend not in BACKENDS:
             raise UserError(f"{name('backend')}={self.backend!r}: choose one of {', '.join(BACKENDS)}.")
-        if not isinstance(self.share_prefix, bool):
-            raise UserError(f"{name('share_prefix')}={self.share_prefix!r}: must be true or false.")
+        for key in ("share_prefix", "grounded"):
+            if not isinstance(getattr(self, key), bool):
+                raise UserError(f"{name(key)}={getattr(self, key)!r}: must be true or false.")
+        if self.grounded and self.backend != "transformers":
+            raise UserError(f"{name('grounded')}: schema-grounded decoding runs on the transformers backend; "
+                            f"drop it or use {name('backend')}=transformers.")
         return self
 
 
@@ -426,6 +436,7 @@ def build(raw: dict, where: str = "recipe", problems: list | None = None) -> Run
         found.append(Problem("model.backend", cfg.model.backend, f"choose one of {', '.join(MODEL_BACKENDS)}.",
                              closest(cfg.model.backend, MODEL_BACKENDS)))
     found += _problems_of(_check_ref_device, "model.ref_device", cfg, where)
+    found += _problems_of(_check_grounded, "model.grounded", cfg, where)
     found += _problems_of(cfg.eval.check, "eval", "eval")
     valid_training = trl_fields(cfg.trainer)
     for key in list(cfg.training):
@@ -462,6 +473,20 @@ def _check_ref_device(cfg: RunConfig, where: str) -> None:
         raise UserError(f"{where}: model.ref_device=cpu cannot be combined with training.sync_ref_model=true "
                         "(the reference would be updated from GPU weights every few steps). Remove one of the two.")
 
+
+def _check_grounded(cfg: RunConfig, where: str) -> None:
+    """model.grounded only where the processor reaches the sampling: TRL's single-turn transformers generate."""
+    if not cfg.model.grounded:
+        return
+    if not isinstance(cfg.model.grounded, bool):
+        raise UserError(f"{where}: model.grounded={cfg.model.grounded!r}: must be true or false.")
+    for key in ("use_vllm", "use_transformers_continuous_batching"):
+        if cfg.training.get(key):
+            raise UserError(f"{where}: model.grounded=true works with TRL's transformers generate only: set "
+                            f"training.{key}=false, or model.grounded=false.")
+    if cfg.env.name != "none":
+        raise UserError(f"{where}: model.grounded=true is for single-turn GRPO; env.name={cfg.env.name!r} "
+                        "generates through its own rollout. Set model.grounded=false or env.name=none.")
 
 
 def _problems_of(check, field: str, *args) -> list[Problem]:

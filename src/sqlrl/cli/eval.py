@@ -54,6 +54,7 @@ def _add_gen_args(p) -> None:
     add_dataclass_arguments(p, ModelConfig, ["dtype"], defaults=_UNSET("dtype"))
     p.add_argument("--device", default=None, help="torch device, e.g. cpu or cuda (default: model's)")
     add_dataclass_arguments(p, EvalConfig, ["timeout"], defaults=_UNSET("timeout"))
+    add_dataclass_arguments(p, EvalConfig, ["grounded"])
 
 
 # Flags standing for a config field. Unset, they take the value of --recipe (with its overrides), else the
@@ -252,6 +253,9 @@ def _cmd_eval(args) -> int:
     settings = eval_settings(args)  # a bad value fails here, before any data or model is loaded
     if args.resume and not args.out:
         raise UserError("--resume continues the run in an --out DIR: give the --out of the interrupted run.")
+    if settings.grounded and (args.predictions or args.multi_turn):
+        raise UserError(f"--grounded constrains a model's single-turn generation: drop it with "
+                        f"{'--predictions' if args.predictions else '--multi-turn'}.")
     if args.resume and (args.predictions or args.multi_turn):
         raise UserError(f"--resume continues a model's single-turn evaluation; "
                         f"{'--predictions' if args.predictions else '--multi-turn'} runs start over: drop --resume.")
@@ -393,7 +397,7 @@ def _cmd_infer(args) -> int:
     model = load_model(args.model, dtype=args.dtype, device=args.device)
     tokenizer = load_tokenizer(args.model)
     ans = Answerer(model, tokenizer, template=args.template, schema_format=args.schema_format,
-                   max_new_tokens=args.max_new_tokens, batch_size=args.batch_size)
+                   max_new_tokens=args.max_new_tokens, batch_size=args.batch_size, grounded=args.grounded)
 
     if args.input:
         output = args.output or str(Path(args.input).with_suffix("")) + ".answers.jsonl"

@@ -99,15 +99,31 @@ def evaluate(model, tokenizer, rows, settings: EvalConfig | None = None, *, temp
     tmpl = get_template(template)
     configure_stopping(model, tokenizer, list(getattr(tmpl, "stop_strings", None) or []))
 
+    info = {"model": model_name(model), "batch_size": s.batch_size, "share_prefix": s.share_prefix, **(meta or {})}
+    processors = _grounded(model, tokenizer, tmpl, rows, info) if s.grounded else None
+
     def gen(prompts, num_samples, do_sample, seed, on_batch=None, main=True, skip=()):
+        if processors:
+            processors[0].configure({"do_sample": True, "temperature": s.temperature, "top_p": s.top_p}
+                                    if do_sample else None)
         return generate(model, tokenizer, prompts, batch_size=s.batch_size, max_new_tokens=s.max_new_tokens,
                         num_samples=num_samples, do_sample=do_sample, temperature=s.temperature, top_p=s.top_p,
-                        seed=seed, on_batch=on_batch, share_prefix=s.share_prefix, skip=skip)
+                        seed=seed, on_batch=on_batch, share_prefix=s.share_prefix, skip=skip,
+                        logits_processor=processors)
 
-    info = {"model": model_name(model), "batch_size": s.batch_size, "share_prefix": s.share_prefix, **(meta or {})}
     identity = {"model_weights": model_fingerprint(model)} if out_dir is not None else None
     return score_generations(gen, tokenizer, rows, tmpl, s, template=template, mode=mode, out_dir=out_dir,
                              progress=progress, sandbox=sandbox, meta=info, resume=resume, identity=identity)
+
+
+def _grounded(model, tokenizer, tmpl, rows, info: dict) -> list:
+    """The schema-grounded decoding processor for `rows`; its counters go in the run's metadata."""
+    from sqlrl.eval.grounded import grounded_processor
+
+    proc = grounded_processor(model, tokenizer, tmpl, rows)
+    info["grounded"] = True
+    info["grounded_stats"] = proc.stats  # filled in while generating, read when the summary is written
+    return [proc]
 
 
 def evaluate_vllm(model_name: str, rows, settings: EvalConfig | None = None, *, template: str = "plain",

@@ -71,7 +71,7 @@ def generate(model, tokenizer, prompts: list[str], *, batch_size: int = 8, max_n
              num_samples: int = 1, do_sample: bool = False, temperature: float = 1.0, top_p: float = 1.0,
              seed: int = 0, share_prefix: bool = True, min_shared: int = 32,
              on_batch: Callable[[list[int], list[list[str]]], None] | None = None,
-             skip: Collection[int] = ()) -> list[list[str] | None]:
+             skip: Collection[int] = (), logits_processor: list | None = None) -> list[list[str] | None]:
     """Generate `num_samples` continuations for each prompt; returns them in prompt order.
 
     `share_prefix`: compute the prompt prefix a batch shares (system prompt, schema) once.
@@ -81,6 +81,8 @@ def generate(model, tokenizer, prompts: list[str], *, batch_size: int = 8, max_n
     `skip`: prompt indices already answered (a resumed run). A batch made only of them is not
     generated and its prompts get None; batches and their sampling seeds stay those of a run
     without `skip`, so every other batch comes out as it would have.
+    `logits_processor`: extra transformers logits processors (schema-grounded decoding,
+    `sqlrl.eval.grounded`).
     """
     import torch
 
@@ -100,6 +102,10 @@ def generate(model, tokenizer, prompts: list[str], *, batch_size: int = 8, max_n
     else:
         # Unset sampling knobs a checkpoint's generation_config may carry, so greedy is greedy.
         gen_kwargs.update(temperature=None, top_p=None, top_k=None)
+    if logits_processor:
+        from transformers import LogitsProcessorList
+
+        gen_kwargs["logits_processor"] = LogitsProcessorList(logits_processor)
     device = next(model.parameters()).device
     was_training = model.training
     model.eval()

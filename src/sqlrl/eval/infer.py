@@ -23,7 +23,7 @@ class Answerer:
     """A loaded model with its template, ready to turn questions into SQL."""
 
     def __init__(self, model, tokenizer, template: str = "plain", schema_format: str = "compact",
-                 max_new_tokens: int = 128, batch_size: int = 8):
+                 max_new_tokens: int = 128, batch_size: int = 8, grounded: bool = False):
         from sqlrl.prompts import get_template
         from sqlrl.stopping import configure_stopping
 
@@ -31,6 +31,7 @@ class Answerer:
         self.template = get_template(template)
         self.schema_format = schema_format
         self.max_new_tokens, self.batch_size = max_new_tokens, batch_size
+        self.grounded = grounded  # schema-grounded decoding (sqlrl.eval.grounded)
         self._schemas: dict[str, str] = {}
         configure_stopping(model, tokenizer, list(getattr(self.template, "stop_strings", None) or []))
 
@@ -61,8 +62,13 @@ class Answerer:
         if on_batch:
             def hook(idx, texts):
                 on_batch(idx, [self._answer(t) for t in texts])
+        processors = None
+        if self.grounded:
+            from sqlrl.eval.grounded import grounded_processor
+
+            processors = [grounded_processor(self.model, self.tokenizer, self.template, examples)]
         texts = generate(self.model, self.tokenizer, prompts, batch_size=self.batch_size,
-                         max_new_tokens=self.max_new_tokens, on_batch=hook, skip=skip)
+                         max_new_tokens=self.max_new_tokens, on_batch=hook, skip=skip, logits_processor=processors)
         skip = set(skip)
         return [None if k in skip else self._answer(t) for k, t in enumerate(texts)]
 

@@ -102,7 +102,8 @@ def _meta_table(meta: dict) -> list[str]:
     keys = ["model", "model_path", "dataset", "split", "dataset_version", "dataset_checksum", "databases_checksum",
             "n_examples", "template",
             "schema_format", "decode", "temperature", "top_p", "seed", "pass_at", "max_new_tokens", "batch_size",
-            "share_prefix", "backend", "mode", "timeout_s", "predictions", "sqlrl_version", "date", "elapsed_s"]
+            "share_prefix", "grounded", "backend", "mode", "timeout_s", "predictions", "sqlrl_version", "date",
+            "elapsed_s"]
     lines = ["| setting | value |", "|---|---|"]
     for k in keys:
         if k in meta and meta[k] is not None:
@@ -138,6 +139,11 @@ def render_markdown(summary: dict, plots: dict[str, str]) -> str:
                f"{_pct(summary['executable'])} |" + (f" {_pct(summary[key])} |" if key else ""))
     if "difficulty" in plots:
         out += ["", f"![accuracy by difficulty]({plots['difficulty']})"]
+    if summary.get("by_tables"):
+        out += ["", "## By schema size", "", "Tables in the question's database.", "",
+                "| tables | n | correct | EX | executable |", "|---|---:|---:|---:|---:|"]
+        for t, b in summary["by_tables"].items():
+            out.append(f"| {t} | {b['n']} | {b['correct']} | {_pct(b['ex'])} | {_pct(b['executable'])} |")
     out += ["", "## By database", "", "| db_id | n | correct | EX |", "|---|---:|---:|---:|"]
     for d, b in summary["by_db"].items():
         out.append(f"| {d} | {b['n']} | {b['correct']} | {_pct(b['ex'])} |")

@@ -26,7 +26,8 @@ from sqlrl.eval.meta import databases_checksum, dataset_checksum
 FORMAT = 1
 RUN, PARTIAL = "run.json", "partial.jsonl"
 # Settings that change what is generated or how it is judged; the sampling ones only count when sampling.
-RESULT_SETTINGS = ("decode", "pass_at", "num_samples", "batch_size", "max_new_tokens", "share_prefix", "timeout")
+RESULT_SETTINGS = ("decode", "pass_at", "num_samples", "batch_size", "max_new_tokens", "share_prefix", "timeout",
+                   "grounded")
 SAMPLING_SETTINGS = ("temperature", "top_p", "seed")
 # What the caller's metadata says about the model and the data, when it says it.
 META_KEYS = ("model", "model_path", "backend", "dataset", "split", "data_dir", "limit", "schema_format")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+from sqlrl.eval.schema_size import bucket_order, size_bucket, table_count
 from sqlrl.sql import get_sandbox
 from sqlrl.sql.compare import normalize_row
 
@@ -88,6 +89,7 @@ def judge(rows: list[dict], candidates: list[list[str | None]], *, mode: str = "
     records = []
     for i, (row, cands) in enumerate(zip(rows, candidates)):
         rec = {"index": i, "id": row.get("id"), "db_id": row.get("db_id"), "difficulty": row.get("difficulty"),
+               "n_tables": table_count(row.get("db_path")),
                "question": row.get("question"), "gold": row.get("gold_sql"),
                "prediction": None, "match": False, "executable": False, "error_type": None, "error": None}
         vs = verdicts[i]
@@ -142,16 +144,18 @@ DIFFICULTY_ORDER = ("easy", "medium", "hard", "extra", "simple", "moderate", "ch
 
 def summarize(records: list[dict], *, mode: str, decode: str, pass_at: int | None = None,
               issues: list | None = None, meta: dict | None = None) -> dict:
-    """EX overall, per difficulty and per database, error types, issues, and run metadata.
+    """EX overall, per difficulty, per database and per schema size, error types, issues, and run metadata.
 
     With `pass_at` K, pass@K is reported overall and in each difficulty bucket.
     """
     overall = _bucket(records)
     by_diff: dict[str, list] = {}
     by_db: dict[str, list] = {}
+    by_size: dict[str, list] = {}
     for r in records:
         by_diff.setdefault(str(r.get("difficulty") or "unknown"), []).append(r)
         by_db.setdefault(str(r.get("db_id")), []).append(r)
+        by_size.setdefault(size_bucket(r.get("n_tables")), []).append(r)
     order = {d: k for k, d in enumerate(DIFFICULTY_ORDER)}
     summary = {
         "ex": overall["ex"], "n": overall["n"], "correct": overall["correct"], "executable": overall["executable"],
@@ -159,6 +163,8 @@ def summarize(records: list[dict], *, mode: str, decode: str, pass_at: int | Non
         "by_difficulty": {d: _bucket(by_diff[d], pass_at)
                           for d in sorted(by_diff, key=lambda d: (order.get(d, 99), d))},
         "by_db": {d: _bucket(by_db[d]) for d in sorted(by_db)},
+        # tables in the question's database: 1-2 / 3-5 / 6+
+        "by_tables": {t: _bucket(by_size[t]) for t in sorted(by_size, key=bucket_order)},
         "error_types": dict(Counter(r["error_type"] or "correct" for r in records).most_common()),
     }
     if pass_at:

@@ -75,6 +75,10 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
         model=model, reward_funcs=extra.pop("reward_funcs", funcs), args=args, train_dataset=train_ds,
         processing_class=tokenizer, peft_config=peft_config(cfg), **extra)
     trainer.share_prompt = cfg.model.share_prompt  # sqlrl.trl_compat.SharedPromptMixin
+    if cfg.model.grounded:
+        from sqlrl.train.grounded import ground_sampling
+
+        ground_sampling(trainer, model, tokenizer, template, train_ds)
     return run_trainer(trainer, cfg, tokenizer, out, resume, started)
 
 
