@@ -61,6 +61,9 @@ class DataConfig:
         "help": "dataset folder (default: <data root>/<dataset>, the data root being $SQLRL_DATA_DIR or "
                 "$SQLRL_HOME/data)"})
     schema_format: str = field(default="compact", metadata={"help": "schema rendering in prompts"})
+    schema_prune: bool = field(default=False, metadata={
+        "help": "show each question only the tables it likely needs (named in it, and their foreign-key neighbours) "
+                "on databases of more than 3 tables: shorter prompts (docs/data.md)"})
     template: str = field(default="plain", metadata={"help": "prompt template"})
     limit: int | None = field(default=None, metadata={"help": "use only the first N examples (training: after "
                                                               "shuffling)", "metavar": "N"})

@@ -79,7 +79,8 @@ def add_dataclass_arguments(parser, cls, fields: list[str], *, defaults: dict[st
                 parser.add_argument(*option, dest=dest, action="store_false",
                                     help=f.metadata.get("off_help") or f"turn off: {help_text}")
             else:
-                parser.add_argument(*option, dest=dest, action="store_true", help=help_text or None)
+                # default None: unset, filled from the recipe by the command (see `defaults`)
+                parser.add_argument(*option, dest=dest, action="store_true", default=default, help=help_text or None)
             continue
         if default is not None and "default" not in help_text:
             help_text = _also(help_text, "default: %(default)s")

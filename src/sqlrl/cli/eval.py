@@ -44,7 +44,8 @@ def _add_data_args(p) -> None:
                             notes={"split": "default: the recipe's eval split, else the dataset's dev/test split"})
     add_dataclass_arguments(p, DataConfig, ["data_dir"])
     add_dataclass_arguments(p, EvalConfig, ["limit"])
-    add_dataclass_arguments(p, DataConfig, ["schema_format"], defaults=_UNSET("schema_format"))
+    add_dataclass_arguments(p, DataConfig, ["schema_format", "schema_prune"], defaults=_UNSET("schema_format",
+                                                                                               "schema_prune"))
 
 
 def _add_gen_args(p) -> None:
@@ -60,7 +61,8 @@ def _add_gen_args(p) -> None:
 # Flags standing for a config field. Unset, they take the value of --recipe (with its overrides), else the
 # config's default, so evaluation sees what training sees; problems are named by the flag when it was given.
 FLAG_FIELDS = {"dataset": "data.dataset", "split": "data.split", "data_dir": "data.data_dir", "limit": "eval.limit",
-               "schema_format": "data.schema_format", "template": "data.template", "batch_size": "eval.batch_size",
+               "schema_format": "data.schema_format", "schema_prune": "data.schema_prune",
+               "template": "data.template", "batch_size": "eval.batch_size",
                "max_new_tokens": "eval.max_new_tokens", "dtype": "model.dtype", "timeout": "reward.timeout",
                "mode": "reward.mode", "model": "model.name"}
 
@@ -71,7 +73,8 @@ def _config_values(cfg) -> dict:
     return {"dataset": cfg.eval.dataset or cfg.data.dataset,
             "split": cfg.eval.split or (cfg.data.eval_split if own_data else None),
             "data_dir": cfg.data.data_dir if own_data else None, "limit": cfg.eval.limit,
-            "schema_format": cfg.data.schema_format, "template": cfg.data.template,
+            "schema_format": cfg.data.schema_format, "schema_prune": cfg.data.schema_prune,
+            "template": cfg.data.template,
             "batch_size": cfg.eval.batch_size, "max_new_tokens": cfg.eval.max_new_tokens, "dtype": cfg.model.dtype,
             "timeout": cfg.reward.timeout, "mode": cfg.reward.mode}
 
@@ -197,14 +200,14 @@ def _load_rows(args, with_schema: bool = True) -> tuple[list[dict], dict]:
     split = args.split
     if with_schema:
         ds = load_dataset(args.dataset, split, data_dir=args.data_dir, schema_format=args.schema_format,
-                          limit=args.limit)
+                          limit=args.limit, schema_prune=args.schema_prune)
     else:  # scoring predictions needs no prompt, so no schema rendering
         ds, _ = load_examples(args.dataset, split, data_dir=args.data_dir, limit=args.limit)
     rows = [dict(r) for r in ds]
     if not rows:
         raise UserError(f"dataset '{args.dataset}' split '{split}' has no examples.")
     info = {"dataset": args.dataset, "split": split, "data_dir": args.data_dir, "limit": args.limit,
-            "schema_format": args.schema_format}
+            "schema_format": args.schema_format, "schema_prune": args.schema_prune or None}
     info["dataset_version"] = dataset_version(args.dataset, split, args.data_dir)
     return rows, info
 
@@ -366,7 +369,7 @@ def add_infer_parser(subparsers, name, help_text):
     p.add_argument("--resume", action="store_true",
                    help="with --input: keep the answers --output already holds and answer only the rest")
     p.add_argument("--interactive", action="store_true", help="ask questions one after another (empty line ends)")
-    add_dataclass_arguments(p, DataConfig, ["schema_format"])
+    add_dataclass_arguments(p, DataConfig, ["schema_format", "schema_prune"])
     p.add_argument("--show-completion", action="store_true", help="also print the raw model output")
     _add_gen_args(p)
     p.set_defaults(func=_cmd_infer)
@@ -397,7 +400,8 @@ def _cmd_infer(args) -> int:
     model = load_model(args.model, dtype=args.dtype, device=args.device)
     tokenizer = load_tokenizer(args.model)
     ans = Answerer(model, tokenizer, template=args.template, schema_format=args.schema_format,
-                   max_new_tokens=args.max_new_tokens, batch_size=args.batch_size, grounded=args.grounded)
+                   max_new_tokens=args.max_new_tokens, batch_size=args.batch_size, grounded=args.grounded,
+                   schema_prune=args.schema_prune)
 
     if args.input:
         output = args.output or str(Path(args.input).with_suffix("")) + ".answers.jsonl"

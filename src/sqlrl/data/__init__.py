@@ -93,18 +93,29 @@ def column_comments(name: str, db_path: str, data_dir: Path | None) -> dict:
 
 
 def add_schemas(rows: list[dict], schema_format: str = "compact", max_schema_tokens: int | None = None,
-                tokenizer=None, data_dir: Path | None = None, example_values: int = 3) -> list[dict]:
-    """Fill `schema` and `schema_truncated` in place, rendering each database once."""
-    from sqlrl.data.schema import render_schema_info
+                tokenizer=None, data_dir: Path | None = None, example_values: int = 3,
+                schema_prune: bool = False) -> list[dict]:
+    """Fill `schema` and `schema_truncated` in place, rendering each database (or pruned table set) once.
 
-    cache = {}
+    `schema_prune`: each row shows only the tables its question likely needs (`sqlrl.data.prune`).
+    """
+    from sqlrl.data.prune import kept_tables
+    from sqlrl.data.schema import read_tables, render_schema_info
+
+    cache, tables = {}, {}
     for r in rows:
         key = r["db_path"]
+        kept = None
+        if schema_prune:
+            if key not in tables:
+                tables[key] = read_tables(key)
+            kept = kept_tables(r["question"], tables[key])
+            key = (key, tuple(t.name for t in kept))
         if key not in cache:
-            comments = column_comments(r["dataset"], key, data_dir) if schema_format == "omnisql" else None
+            comments = column_comments(r.get("dataset"), r["db_path"], data_dir) if schema_format == "omnisql" else None
             cache[key] = render_schema_info(
-                key, schema_format, max_schema_tokens, tokenizer,
-                comments=comments, example_values=example_values)
+                r["db_path"], schema_format, max_schema_tokens, tokenizer,
+                comments=comments, example_values=example_values, tables=kept)
         r["schema"] = cache[key].text
         r["schema_truncated"] = cache[key].truncated
     return rows
@@ -117,13 +128,14 @@ def load_dataset(name: str, split: str, data_dir: str | Path | None = None,
 
     `name` is one of DATASETS; for "jsonl" the split is the file path. `schema_format` is
     one of compact / ddl / ddl_keys / omnisql. Extra keywords: `max_schema_tokens` and
-    `tokenizer` (token budget for the schema), `example_values` (omnisql), and loader
+    `tokenizer` (token budget for the schema), `example_values` (omnisql), `schema_prune`
+    (each question sees only the tables it likely needs, `sqlrl.data.prune`), and loader
     options (`spider_dir`, `from_context` for sql_create_context; `db_dir` for jsonl).
     Invalid items raise a UserError naming file, line and field, unless `skip_invalid`.
     """
     from datasets import Dataset
 
-    render = {k: kw.pop(k) for k in ("max_schema_tokens", "tokenizer", "example_values") if k in kw}
+    render = {k: kw.pop(k) for k in ("max_schema_tokens", "tokenizer", "example_values", "schema_prune") if k in kw}
     rows, _ = load_examples(name, split, data_dir, limit, skip_invalid, **kw)
     if not rows:
         raise UserError(f"dataset {name!r} split {split!r} has no usable items.")

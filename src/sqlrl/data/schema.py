@@ -233,7 +233,8 @@ def render_schema_info(
         return text
 
     full = [_table_block(t, fmt, by_name, t.columns, comments, values) for t in tables]
-    text = assemble([b for b, _ in full], [k for _, ks in full for k in ks], 0)
+    # keys naming a table not shown (a pruned schema: `tables` given) are left out
+    text = assemble([b for b, _ in full], [k for _, ks in full for k in ks if k[2] <= set(by_name)], 0)
     if max_tokens is None:
         return RenderedSchema(text, False, len(tables), len(tables), None)
     count = token_counter(tokenizer)

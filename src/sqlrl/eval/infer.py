@@ -23,13 +23,14 @@ class Answerer:
     """A loaded model with its template, ready to turn questions into SQL."""
 
     def __init__(self, model, tokenizer, template: str = "plain", schema_format: str = "compact",
-                 max_new_tokens: int = 128, batch_size: int = 8, grounded: bool = False):
+                 max_new_tokens: int = 128, batch_size: int = 8, grounded: bool = False,
+                 schema_prune: bool = False):
         from sqlrl.prompts import get_template
         from sqlrl.stopping import configure_stopping
 
         self.model, self.tokenizer = model, tokenizer
         self.template = get_template(template)
-        self.schema_format = schema_format
+        self.schema_format, self.schema_prune = schema_format, schema_prune
         self.max_new_tokens, self.batch_size = max_new_tokens, batch_size
         self.grounded = grounded  # schema-grounded decoding (sqlrl.eval.grounded)
         self._schemas: dict[str, str] = {}
@@ -37,16 +38,19 @@ class Answerer:
 
     def example(self, db: str | Path, question: str, evidence: str = "") -> dict:
         """The dataset-shaped example for a question on database file `db`."""
-        from sqlrl.data.schema import render_schema
+        from sqlrl.data import add_schemas
 
         path = Path(db).expanduser()
         if not path.is_file():
             raise UserError(f"database file {path} does not exist; give the path of a SQLite file with --db.")
         key = str(path.resolve())
+        ex = {"id": None, "db_id": path.stem, "db_path": key, "question": question, "gold_sql": None,
+              "evidence": evidence or "", "difficulty": None}
+        if self.schema_prune:  # the tables this question likely needs: rendered per question
+            return {**ex, "schema": add_schemas([dict(ex)], self.schema_format, schema_prune=True)[0]["schema"]}
         if key not in self._schemas:
-            self._schemas[key] = render_schema(key, self.schema_format)
-        return {"id": None, "db_id": path.stem, "db_path": key, "question": question, "gold_sql": None,
-                "evidence": evidence or "", "difficulty": None, "schema": self._schemas[key]}
+            self._schemas[key] = add_schemas([dict(ex)], self.schema_format)[0]["schema"]
+        return {**ex, "schema": self._schemas[key]}
 
     def answer(self, examples: list[dict], on_batch: Callable[[list[int], list[dict]], None] | None = None,
                skip: Collection[int] = ()) -> list[dict]:

@@ -100,10 +100,9 @@ def plot_error_types(summary: dict, path: Path) -> Path:
 
 def _meta_table(meta: dict) -> list[str]:
     keys = ["model", "model_path", "dataset", "split", "dataset_version", "dataset_checksum", "databases_checksum",
-            "n_examples", "template",
-            "schema_format", "decode", "temperature", "top_p", "seed", "pass_at", "max_new_tokens", "batch_size",
-            "share_prefix", "grounded", "backend", "mode", "timeout_s", "predictions", "sqlrl_version", "date",
-            "elapsed_s"]
+            "n_examples", "template", "schema_format", "schema_prune", "decode", "temperature", "top_p", "seed",
+            "pass_at", "max_new_tokens", "batch_size", "share_prefix", "grounded", "backend", "mode", "timeout_s",
+            "predictions", "sqlrl_version", "date", "elapsed_s"]
     lines = ["| setting | value |", "|---|---|"]
     for k in keys:
         if k in meta and meta[k] is not None:

@@ -30,7 +30,8 @@ RESULT_SETTINGS = ("decode", "pass_at", "num_samples", "batch_size", "max_new_to
                    "grounded")
 SAMPLING_SETTINGS = ("temperature", "top_p", "seed")
 # What the caller's metadata says about the model and the data, when it says it.
-META_KEYS = ("model", "model_path", "backend", "dataset", "split", "data_dir", "limit", "schema_format")
+META_KEYS = ("model", "model_path", "backend", "dataset", "split", "data_dir", "limit", "schema_format",
+             "schema_prune")
 
 
 def _sha(items) -> str:

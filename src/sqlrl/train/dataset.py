@@ -10,7 +10,8 @@ from sqlrl.errors import UserError
 def load_rows(cfg: RunConfig, split: str):
     from sqlrl.data import load_dataset
 
-    ds = load_dataset(cfg.data.dataset, split, data_dir=cfg.data.data_dir, schema_format=cfg.data.schema_format)
+    ds = load_dataset(cfg.data.dataset, split, data_dir=cfg.data.data_dir, schema_format=cfg.data.schema_format,
+                      schema_prune=cfg.data.schema_prune)
     if len(ds) == 0:
         raise UserError(f"dataset '{cfg.data.dataset}' split '{split}' has no examples.")
     ds = ds.shuffle(seed=cfg.data.seed)
