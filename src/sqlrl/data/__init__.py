@@ -112,7 +112,8 @@ def add_schemas(rows: list[dict], schema_format: str = "compact", max_schema_tok
             kept = kept_tables(r["question"], tables[key])
             key = (key, tuple(t.name for t in kept))
         if key not in cache:
-            comments = column_comments(r.get("dataset"), r["db_path"], data_dir) if schema_format == "omnisql" else None
+            omnisql = schema_format == "omnisql"
+            comments = column_comments(r.get("dataset"), r["db_path"], data_dir) if omnisql else None
             cache[key] = render_schema_info(
                 r["db_path"], schema_format, max_schema_tokens, tokenizer,
                 comments=comments, example_values=example_values, tables=kept)
