@@ -25,10 +25,11 @@ def test_shipped_recipes_resolve():
 
 def test_demo_composes_base_and_groups():
     cfg = config.load("demo")
-    assert cfg.model.name == "smollm2-135m-instruct"  # from model/smollm2 through base
+    assert cfg.model.name == "smollm2-135m-instruct"  # from model/smollm2 through base (make demo: demo_sft's)
+    assert (cfg.model.lora, cfg.model.lora_r) == (True, 16)  # from model/smollm2 through base
     assert cfg.reward.preset == "arctic"  # from reward/arctic through base
-    assert cfg.training["num_generations"] == 4  # from base
-    assert cfg.training["max_steps"] == 8  # demo's own
+    assert cfg.training["num_generations"] == 4 and cfg.training["beta"] == 0.0  # from training/cpu through base
+    assert cfg.training["max_steps"] == 12  # demo's own
 
 
 def test_later_defaults_and_own_keys_win(tmp_path):
