@@ -28,7 +28,7 @@ demo: install
 	$(BIN)/sqlrl eval --model default --dataset demo --split test --out $(DEMO_DIR)/eval-before
 	$(BIN)/sqlrl sft --recipe demo_sft --output-dir $(DEMO_DIR)/sft data.seed=$(DEMO_SEED)
 	$(BIN)/sqlrl eval --model $(DEMO_DIR)/sft/final --dataset demo --split test --out $(DEMO_DIR)/eval-sft
-	$(BIN)/sqlrl train --recipe demo --output-dir $(DEMO_DIR)/grpo model.name=$(DEMO_DIR)/sft/final \
+	$(BIN)/sqlrl train --recipe demo_grpo --output-dir $(DEMO_DIR)/grpo model.name=$(DEMO_DIR)/sft/final \
 		data.seed=$(DEMO_SEED)
 	$(BIN)/sqlrl eval --model $(DEMO_DIR)/grpo/final --dataset demo --split test --out $(DEMO_DIR)/eval-after
 	$(BIN)/sqlrl curves $(DEMO_DIR)/sft $(DEMO_DIR)/grpo --out $(DEMO_DIR)/curves.png

@@ -25,11 +25,20 @@ def test_shipped_recipes_resolve():
 
 def test_demo_composes_base_and_groups():
     cfg = config.load("demo")
-    assert cfg.model.name == "smollm2-135m-instruct"  # from model/smollm2 through base (make demo: demo_sft's)
-    assert (cfg.model.lora, cfg.model.lora_r) == (True, 16)  # from model/smollm2 through base
+    assert cfg.model.name == "smollm2-135m-instruct"  # from model/smollm2 through base
     assert cfg.reward.preset == "arctic"  # from reward/arctic through base
-    assert cfg.training["num_generations"] == 4 and cfg.training["beta"] == 0.0  # from training/cpu through base
-    assert cfg.training["max_steps"] == 12  # demo's own
+    assert cfg.training["num_generations"] == 4  # from base
+    assert cfg.training["max_steps"] == 8  # demo's own
+
+
+def test_demo_stages_compose():
+    sft, grpo = config.load("demo_sft"), config.load("demo_grpo")
+    assert sft.trainer == "sft" and not sft.model.lora  # all weights: a plain model directory for stage 2
+    assert sft.data.template == grpo.data.template == "plain"  # SFT teaches exactly what GRPO samples
+    assert grpo.model.name == "runs/demo_sft/final"  # demo_sft's default output_dir, then final/
+    assert (grpo.model.lora, grpo.model.lora_r) == (True, 16)  # a fresh LoRA, from model/smollm2 through base
+    assert grpo.data.dataset == "demo" and grpo.data.split == "train" and grpo.data.prefilter_samples == 4
+    assert grpo.training["max_steps"] == 12 and grpo.training["beta"] == 0.0
 
 
 def test_later_defaults_and_own_keys_win(tmp_path):

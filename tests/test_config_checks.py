@@ -199,7 +199,7 @@ def test_config_show_stops_on_config_problems_and_notes_machine_ones(no_gpu, cap
 def test_defaults_on_the_command_line_compose(tmp_path):
     cfg = config.load("demo", ["defaults=[model/qwen2.5-coder-3b]"])
     assert cfg.model.name == "Qwen/Qwen2.5-Coder-3B-Instruct" and cfg.model.dtype == "bfloat16"
-    assert cfg.training["max_steps"] == 12  # the rest of the recipe stays
+    assert cfg.training["max_steps"] == 8  # the rest of the recipe stays
     sources: list = []
     cfg = config.load("demo", ["model.lora_r=4", "defaults=[model/qwen2.5-coder-3b, training/gpu]"], sources=sources)
     assert cfg.model.lora_r == 4 and cfg.training["bf16"] is True  # key=value wins, whatever its position
