@@ -22,7 +22,7 @@ def _flat(d: dict, prefix: str = "") -> dict:
     out = {}
     for k, v in d.items():
         key = f"{prefix}{k}"
-        if isinstance(v, dict) and v and k not in ("weights", "params"):
+        if isinstance(v, dict) and v and k not in ("weights", "params", "schedule"):
             out.update(_flat(v, key + "."))
         else:
             out[key] = v
