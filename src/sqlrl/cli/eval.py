@@ -346,7 +346,7 @@ def _cmd_compare(args) -> int:
         print(f"warning: {w}", file=sys.stderr)
     print("\n".join(table(res)))
     if res.get("by_tables"):
-        print("\n".join(table(res, "by_tables", "tables")))
+        print("\n" + "\n".join(table(res, "by_tables", "tables")))
     flips = "".join(f", {c['fixed']} fixed, {c['broken']} broken" for c in res["changes"]) if len(runs) == 2 else ""
     ex = " -> ".join(f"{100 * r['ex']:.1f}%" for r in res["runs"])
     print(f"EX {ex} ({100 * res['delta']:+.1f} points{flips}); report: {Path(out) / 'compare.md'}")
