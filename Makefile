@@ -7,6 +7,7 @@ TORCH_SPEC ?= torch==2.13.0
 EXTRAS ?= dev
 BIN = $(VENV)/bin
 DEMO_DIR ?= runs/demo
+DEMO_SEED ?= 0
 
 .PHONY: install demo test test-slow lint bench reliability reliability-slow reproduce clean
 
@@ -19,13 +20,19 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+# The quick start: EX of the default model on the demo test split, after a short SFT warm start, after GRPO on
+# top; then the training curves (curves.png) and one table of the three (compare.md, compare_by_difficulty.png).
 demo: install
 	$(BIN)/sqlrl models pull
 	rm -rf $(DEMO_DIR)
 	$(BIN)/sqlrl eval --model default --dataset demo --split test --out $(DEMO_DIR)/eval-before
-	$(BIN)/sqlrl train --recipe demo --output-dir $(DEMO_DIR)
-	$(BIN)/sqlrl eval --model $(DEMO_DIR)/final --dataset demo --split test --out $(DEMO_DIR)/eval-after
-	$(BIN)/sqlrl eval compare $(DEMO_DIR)/eval-before $(DEMO_DIR)/eval-after
+	$(BIN)/sqlrl sft --recipe demo_sft --output-dir $(DEMO_DIR)/sft data.seed=$(DEMO_SEED)
+	$(BIN)/sqlrl eval --model $(DEMO_DIR)/sft/final --dataset demo --split test --out $(DEMO_DIR)/eval-sft
+	$(BIN)/sqlrl train --recipe demo_grpo --output-dir $(DEMO_DIR)/grpo model.name=$(DEMO_DIR)/sft/final \
+		data.seed=$(DEMO_SEED)
+	$(BIN)/sqlrl eval --model $(DEMO_DIR)/grpo/final --dataset demo --split test --out $(DEMO_DIR)/eval-after
+	$(BIN)/sqlrl curves $(DEMO_DIR)/sft $(DEMO_DIR)/grpo --out $(DEMO_DIR)/curves.png
+	$(BIN)/sqlrl eval compare $(DEMO_DIR)/eval-before $(DEMO_DIR)/eval-sft $(DEMO_DIR)/eval-after --out $(DEMO_DIR)
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -31,6 +31,16 @@ def test_demo_composes_base_and_groups():
     assert cfg.training["max_steps"] == 8  # demo's own
 
 
+def test_demo_stages_compose():
+    sft, grpo = config.load("demo_sft"), config.load("demo_grpo")
+    assert sft.trainer == "sft" and not sft.model.lora  # all weights: a plain model directory for stage 2
+    assert sft.data.template == grpo.data.template == "plain"  # SFT teaches exactly what GRPO samples
+    assert grpo.model.name == "runs/demo_sft/final"  # demo_sft's default output_dir, then final/
+    assert (grpo.model.lora, grpo.model.lora_r) == (True, 16)  # a fresh LoRA, from model/smollm2 through base
+    assert grpo.data.dataset == "demo" and grpo.data.split == "train" and grpo.data.prefilter_samples == 4
+    assert grpo.training["max_steps"] == 12 and grpo.training["beta"] == 0.0
+
+
 def test_later_defaults_and_own_keys_win(tmp_path):
     write(tmp_path / "a.yaml", "model: {lora_r: 4, lora_alpha: 8}\ntraining: {beta: 0.1}\n")
     write(tmp_path / "b.yaml", "model: {lora_r: 8}\n")

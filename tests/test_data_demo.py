@@ -79,3 +79,33 @@ def test_unknown_db_and_split_are_user_errors():
         demo.demo_db_path("nope")
     with pytest.raises(UserError, match="splits"):
         demo.demo_questions("dev")
+
+
+def _norm(text: str) -> str:
+    """Case, spacing and a final semicolon do not make a different question or query."""
+    return " ".join(text.lower().rstrip().rstrip(";").split())
+
+
+def test_test_questions_and_gold_sql_are_not_in_train():
+    train = demo.demo_questions("train")
+    test = demo.demo_questions("test")
+    assert len(test) == 40
+    train_questions = {_norm(it["question"]) for it in train}
+    train_sql = {_norm(it["query"]) for it in train}
+    assert not [it["id"] for it in test if _norm(it["question"]) in train_questions]
+    assert not [it["id"] for it in test if _norm(it["query"]) in train_sql]
+    # and what training loads (the rows `sqlrl train` / `sqlrl sft` see) holds none of them either
+    from sqlrl.data import load_examples
+
+    rows, _ = load_examples("demo", "train")
+    assert {r["id"] for r in rows}.isdisjoint({it["id"] for it in test})
+    assert not {_norm(r["gold_sql"]) for r in rows} & {_norm(it["query"]) for it in test}
+
+
+def test_fit_and_val_divide_train():
+    train = {it["id"] for it in demo.demo_questions("train")}
+    fit = {it["id"] for it in demo.demo_questions("fit")}
+    val = {it["id"] for it in demo.demo_questions("val")}
+    assert fit | val == train and not fit & val
+    assert len(val) == len(train) // demo.VAL_EVERY
+    assert {it["db_id"] for it in demo.demo_questions("val")} == set(demo.demo_db_ids())

@@ -139,8 +139,8 @@ def test_periodic_validation_evaluates_with_the_recipes_eval_section(tiny_model_
                         "data.limit=4", "data.eval_split=test", "eval.every_steps=1", "eval.limit=2",
                         "eval.max_new_tokens=4", "eval.decode=maj@2", "eval.batch_size=2"])
     train(cfg)
-    assert len(seen) == 1
-    settings, kw = seen[0]
-    assert settings == cfg.eval and settings.decode == "maj@2" and kw["template"] == cfg.data.template
+    assert len(seen) == 2  # before the first step, and after it
+    for settings, kw in seen:
+        assert settings == cfg.eval and settings.decode == "maj@2" and kw["template"] == cfg.data.template
     log = json.loads((tmp_path / "run" / "trainer_state.json").read_text())["log_history"]
-    assert any("eval/ex" in rec for rec in log)
+    assert [rec["step"] for rec in log if "eval/ex" in rec] == [0, 1]

@@ -51,7 +51,9 @@ def test_sft_runs(tiny_model_dir, tmp_path):
 
     cfg = tiny_cfg(tiny_model_dir, tmp_path / "sft", recipe="demo_sft")
     final = train(cfg)
-    assert (final / "adapter_config.json").is_file()
+    # demo_sft trains all weights: a plain model directory that GRPO (demo.yaml) puts a fresh LoRA on
+    assert (final / "config.json").is_file() and not (final / "adapter_config.json").exists()
+    assert (final / "tokenizer.json").is_file()
 
 
 @pytest.mark.parametrize("override,message", [

@@ -18,6 +18,7 @@ COMMANDS = [
     ("eval", "sqlrl.cli.eval", "execution accuracy of a model or a predictions file"),
     ("infer", "sqlrl.cli.eval", "answer questions with a model"),
     ("export", "sqlrl.cli.train", "merge a LoRA checkpoint into a full model"),
+    ("curves", "sqlrl.cli.train", "training curves of runs side by side, and the reward trend of each"),
     ("data", "sqlrl.cli.data", "get, list, inspect, check and preview datasets"),
     ("sql", "sqlrl.cli.sql", "run and compare SQL in the sandbox"),
     ("models", "sqlrl.cli.models", "pull and list cached models"),

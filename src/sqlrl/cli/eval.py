@@ -1,4 +1,4 @@
-"""`sqlrl eval` (score a model or a predictions file; `sqlrl eval compare A B`) and `sqlrl infer`.
+"""`sqlrl eval` (score a model or a predictions file; `sqlrl eval compare RUN...`) and `sqlrl infer`.
 
 Defaults come from the config dataclasses, so evaluation sees what training sees. Nothing
 heavy is imported at module level: `sqlrl --help` must stay fast.
@@ -22,8 +22,8 @@ EVAL_DESCRIPTION = """\
 Execution accuracy (EX): a prediction is right when its result on the database matches the
 gold query's result under --mode. Score a model (--model) or a predictions file
 (--predictions: JSONL {"db_id","question","sql"} or {"id","sql"} in any order, or Spider's
-one-SQL-per-line format in dataset order). Compare two runs with
-`sqlrl eval compare RUN_A RUN_B [--out DIR]`. Prints `EX = xx.x% (k/n, mode=..., decode=...)`.
+one-SQL-per-line format in dataset order). Compare runs with
+`sqlrl eval compare RUN_A RUN_B [RUN ...] [--out DIR]`. Prints `EX = xx.x% (k/n, mode=..., decode=...)`.
 With --out DIR, finished batches are on disk as they end; after an interruption, the same
 command with --resume continues from the last finished batch.
 """
@@ -152,9 +152,10 @@ def _flag_problems(args) -> list:
 
 def add_eval_parser(subparsers, name, help_text):
     p = subparsers.add_parser(name, help=help_text, description=EVAL_DESCRIPTION)
-    p.add_argument("action", nargs="*", metavar="compare RUN_A RUN_B | KEY=VALUE",
-                   help="compare two runs (directories written by --out, or their summary.json); or, with "
-                        "--recipe, dotted overrides of the recipe")
+    p.add_argument("action", nargs="*", metavar="compare RUN_A RUN_B [RUN ...] | KEY=VALUE",
+                   help="compare runs (directories written by --out, or their summary.json), in the order given: "
+                        "one table of EX by difficulty, a column per run, and a bar chart; or, with --recipe, "
+                        "dotted overrides of the recipe")
     p.add_argument("--recipe", "-r", default=None,
                    help="take dataset, eval split, schema format, template, limits, comparison mode and timeout from "
                         "this recipe (flags given explicitly win); its values are checked before anything loads")
@@ -251,7 +252,7 @@ def _cmd_eval(args) -> int:
         return _cmd_compare(args)
     if not args.predictions and not args.model:
         raise UserError("give --model M to evaluate a model, or --predictions FILE to score predictions "
-                        "(or `sqlrl eval compare RUN_A RUN_B`).")
+                        "(or `sqlrl eval compare RUN_A RUN_B [RUN ...]`).")
     _settle(args, overrides, with_model=not args.predictions)
     settings = eval_settings(args)  # a bad value fails here, before any data or model is loaded
     if args.resume and not args.out:
@@ -336,19 +337,22 @@ def _eval_multi_turn(args, settings, rows, info, progress) -> dict:
 
 
 def _cmd_compare(args) -> int:
-    if len(args.action) != 3 or args.action[0] != "compare":
-        raise UserError(f"unexpected arguments {' '.join(args.action)!r}: the only action is "
-                        "`sqlrl eval compare RUN_A RUN_B [--out DIR]`.")
-    from sqlrl.eval.report import compare
+    from sqlrl.eval.compare import USAGE, compare_runs, table
 
-    _, a, b = args.action
-    out = args.out or str(Path(b) if Path(b).is_dir() else Path(b).parent)
-    res = compare(a, b, out)
+    if len(args.action) < 3 or args.action[0] != "compare":
+        raise UserError(f"unexpected arguments {' '.join(args.action)!r}: the only action is {USAGE}.")
+    runs = args.action[1:]
+    last = Path(runs[-1])
+    out = args.out or str(last if last.is_dir() else last.parent)
+    res = compare_runs(runs, out)
     for w in res["warnings"]:
         print(f"warning: {w}", file=sys.stderr)
-    flips = f", {res['fixed']} fixed, {res['broken']} broken" if "fixed" in res else ""
-    print(f"EX {100 * res['ex_a']:.1f}% -> {100 * res['ex_b']:.1f}% ({100 * res['delta']:+.1f} points{flips}); "
-          f"report: {Path(out) / 'compare.md'}")
+    print("\n".join(table(res)))
+    if res.get("by_tables"):
+        print("\n" + "\n".join(table(res, "by_tables", "tables")))
+    flips = "".join(f", {c['fixed']} fixed, {c['broken']} broken" for c in res["changes"]) if len(runs) == 2 else ""
+    ex = " -> ".join(f"{100 * r['ex']:.1f}%" for r in res["runs"])
+    print(f"EX {ex} ({100 * res['delta']:+.1f} points{flips}); report: {Path(out) / 'compare.md'}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""`sqlrl train`, `sqlrl sft` and `sqlrl export`."""
+"""`sqlrl train`, `sqlrl sft`, `sqlrl export` and `sqlrl curves`."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def _run(args, trainer: str) -> int:
         from sqlrl.train.grpo import train
     else:
         from sqlrl.train.sft import train
-    final = train(cfg, resume=args.resume)
+    final = train(cfg, resume=args.resume, verbose=args.verbose)
     print(f"sqlrl: final model saved to {final}")
     return 0
 
@@ -122,6 +122,8 @@ def _add_run_parser(subparsers, name, help_text, trainer):
     p.add_argument("--num-processes", type=int, default=None, help="run N processes through `accelerate launch`")
     p.add_argument("--accelerate-config",
                    help="accelerate config: a file, or a shipped one by name (multi_gpu, zero2, zero3)")
+    p.add_argument("--verbose", action="store_true", help="print every logged metric (transformers' dict per step) "
+                   "as well as the short line")
     p.set_defaults(func=lambda a: _run(a, trainer))
 
 
@@ -139,3 +141,22 @@ def add_export_parser(subparsers, name, help_text):
     p.add_argument("checkpoint", help="checkpoint or final directory holding adapter_config.json")
     p.add_argument("--out", help="output directory (default: CHECKPOINT-merged)")
     p.set_defaults(func=_cmd_export)
+
+
+def _cmd_curves(args) -> int:
+    from sqlrl.train.curves import plot_runs, verdict
+
+    for run in args.runs:
+        print(verdict(run))
+    print(f"curves: {plot_runs(args.runs, args.out)}")
+    return 0
+
+
+def add_curves_parser(subparsers, name, help_text):
+    p = subparsers.add_parser(name, help=help_text, description=(
+        "Training curves of runs side by side in one PNG: an SFT run's loss, a GRPO run's mean reward per step "
+        "(with its running mean), and validation EX when the run measured it. Prints one line per run: the "
+        "steps, the wall-clock, and the mean over the first vs the last third of the steps."))
+    p.add_argument("runs", nargs="+", help="output directories of `sqlrl sft` / `sqlrl train`")
+    p.add_argument("--out", required=True, help="PNG to write")
+    p.set_defaults(func=_cmd_curves)

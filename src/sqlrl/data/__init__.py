@@ -32,7 +32,7 @@ class DatasetSpec:
 
 
 DATASETS: dict[str, DatasetSpec] = {
-    "demo": DatasetSpec("sqlrl.data.demo", ("train", "test"), False),
+    "demo": DatasetSpec("sqlrl.data.demo", ("train", "test", "fit", "val"), False),
     "spider": DatasetSpec("sqlrl.data.spider", ("train", "dev", "fit", "val"), True),
     "bird": DatasetSpec("sqlrl.data.bird", ("dev", "train", "minidev"), True),
     "sql_create_context": DatasetSpec("sqlrl.data.create_context", ("train", "val"), True),

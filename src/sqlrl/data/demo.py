@@ -22,6 +22,9 @@ from sqlrl.paths import build_dir
 
 SOURCE_DIR = Path(__file__).resolve().parent / "demo"
 QUESTIONS_FILE = SOURCE_DIR / "questions.json"
+# `val` (every 4th train question, 30 of 122) is for tuning recipes, `fit` (the other 92) for training
+# while tuning; `test` is for reporting only. fit and val share the three databases, as train and test do.
+VAL_EVERY = 4
 
 
 def demo_db_ids() -> list[str]:
@@ -72,11 +75,17 @@ def ensure_demo_databases() -> dict[str, Path]:
 
 
 def demo_questions(split: str | None = None) -> list[dict]:
-    """The demo items `{id, db_id, question, query, difficulty, split}`, optionally one split."""
+    """The demo items `{id, db_id, question, query, difficulty, split}`, optionally one split.
+
+    `fit` and `val` divide `train` (their items keep `split: train`).
+    """
     splits = DATASETS["demo"].splits
     if split is not None and split not in splits:
         raise UserError(f"demo has splits {', '.join(splits)}, not {split!r}.")
     items = json.loads(QUESTIONS_FILE.read_text(encoding="utf-8"))
+    if split in ("fit", "val"):
+        train = [it for it in items if it["split"] == "train"]
+        return [it for i, it in enumerate(train) if (i % VAL_EVERY == VAL_EVERY - 1) == (split == "val")]
     return [it for it in items if split is None or it["split"] == split]
 
 

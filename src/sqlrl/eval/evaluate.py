@@ -81,12 +81,13 @@ class RunningEX:
 
 
 def evaluate(model, tokenizer, rows, settings: EvalConfig | None = None, *, template: str = "plain",
-             mode: str = "bird", out_dir: str | Path | None = None, progress: bool = True, sandbox=None,
+             mode: str = "bird", out_dir: str | Path | None = None, progress: bool | str = True, sandbox=None,
              meta: dict | None = None, resume: bool = False, **overrides) -> dict:
     """Execution accuracy of `model` on `rows` (dataset dicts or a Dataset); returns the summary.
 
     settings: an EvalConfig (decode, pass_at, batch_size, temperature, ...; default: its defaults);
     overrides: EvalConfig fields replacing the settings' (`evaluate(m, t, rows, decode="maj@8")`).
+    progress: a bar with the running EX; a string is the bar's label (validation during training names its step).
     The rows are given, so the settings' dataset, split and limit are not used here.
     Writes predictions.jsonl / predictions.sql / examples.jsonl / summary.json / report.md
     into `out_dir` when given, and finished batches as they end (`resume=True` continues an
@@ -165,7 +166,7 @@ def _normal(record: dict) -> dict:
 
 
 def score_generations(gen, tokenizer, rows, tmpl, settings: EvalConfig, *, template: str, mode: str,
-                      out_dir: str | Path | None = None, progress: bool = True, sandbox=None,
+                      out_dir: str | Path | None = None, progress: bool | str = True, sandbox=None,
                       meta: dict | None = None, resume: bool = False, identity: dict | None = None) -> dict:
     """generate -> extract -> sandbox -> EX, the scoring every evaluation shares, with any generator.
 
@@ -175,6 +176,7 @@ def score_generations(gen, tokenizer, rows, tmpl, settings: EvalConfig, *, templ
     indices already finished (a resumed run), whose batches it need not generate again.
     With `out_dir`, finished batches go to its partial.jsonl as they end and `resume` reads them
     back; `identity` adds to the run's fingerprint what `meta` cannot tell (the weights).
+    `progress` may be the bar's label instead of True.
     """
     from sqlrl.eval.resume import RunLog, fingerprint
 
@@ -205,7 +207,7 @@ def score_generations(gen, tokenizer, rows, tmpl, settings: EvalConfig, *, templ
         log = RunLog(out_dir, fp, resume=resume)
         for i, entry in log.finished("decode").items():
             completions[i], records[i] = entry["completions"], entry["record"]
-    bar = RunningEX(len(rows), f"eval {decode}", enabled=progress)
+    bar = RunningEX(len(rows), progress if isinstance(progress, str) else f"eval {decode}", enabled=bool(progress))
     bar.update([r for r in records if r is not None])
 
     def on_batch(local_idx, texts):

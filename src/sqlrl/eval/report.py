@@ -1,4 +1,4 @@
-"""Files a run leaves behind, and the before-vs-after comparison of two runs.
+"""Files a run leaves behind (comparing runs: `sqlrl.eval.compare`).
 
 A run directory holds:
 - `predictions.jsonl` (`{"id", "db_id", "question", "sql"}` per line, dataset order: it can be
@@ -193,49 +193,3 @@ def load_run(path: str | Path) -> tuple[dict, list[dict] | None, Path]:
     if ex_path.is_file():
         records = [json.loads(line) for line in ex_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return summary, records, summary_path.parent
-
-
-def compare(a: str | Path, b: str | Path, out_dir: str | Path, names: tuple[str, str] = ("before", "after")) -> dict:
-    """Compare run `a` (before) with run `b` (after): per-difficulty EX, fixed and broken examples.
-
-    Writes compare.md, compare.json and compare_by_difficulty.png into `out_dir`.
-    """
-    sa, ra, _ = load_run(a)
-    sb, rb, _ = load_run(b)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    warnings = []
-    ma, mb = sa.get("meta", {}), sb.get("meta", {})
-    for key in ("dataset_checksum", "mode", "databases_checksum"):
-        if ma.get(key, sa.get(key)) != mb.get(key, sb.get(key)):
-            warnings.append(f"{key} differs: {ma.get(key, sa.get(key))} vs {mb.get(key, sb.get(key))}; "
-                            "the two numbers are not measured on the same thing")
-    result = {"a": str(a), "b": str(b), "ex_a": sa["ex"], "ex_b": sb["ex"], "delta": sb["ex"] - sa["ex"],
-              "by_difficulty": {}, "warnings": warnings}
-    for d in dict.fromkeys(list(sa["by_difficulty"]) + list(sb["by_difficulty"])):
-        ea = sa["by_difficulty"].get(d, {}).get("ex")
-        eb = sb["by_difficulty"].get(d, {}).get("ex")
-        result["by_difficulty"][d] = {"a": ea, "b": eb, "delta": None if ea is None or eb is None else eb - ea}
-    if ra is not None and rb is not None and len(ra) == len(rb):
-        fixed = [i for i, (x, y) in enumerate(zip(ra, rb)) if not x["match"] and y["match"]]
-        broken = [i for i, (x, y) in enumerate(zip(ra, rb)) if x["match"] and not y["match"]]
-        result.update(fixed=len(fixed), broken=len(broken), fixed_examples=fixed[:50], broken_examples=broken[:50])
-    plot = plot_by_difficulty({names[0]: sa, names[1]: sb}, out / "compare_by_difficulty.png")
-    lines = [f"# {names[0]} vs {names[1]}", "",
-             f"- {names[0]}: `{a}` EX {_pct(sa['ex'])} ({sa['correct']}/{sa['n']}), "
-             f"model `{ma.get('model')}`, decode `{sa.get('decode')}`",
-             f"- {names[1]}: `{b}` EX {_pct(sb['ex'])} ({sb['correct']}/{sb['n']}), "
-             f"model `{mb.get('model')}`, decode `{sb.get('decode')}`",
-             f"- change: **{100 * result['delta']:+.1f} points**", ""]
-    lines += [f"> warning: {w}" for w in warnings] + ([""] if warnings else [])
-    if "fixed" in result:
-        lines += [f"{result['fixed']} example(s) fixed, {result['broken']} broken.", ""]
-    lines += [f"| difficulty | {names[0]} | {names[1]} | change |", "|---|---:|---:|---:|"]
-    for d, v in result["by_difficulty"].items():
-        delta = "-" if v["delta"] is None else f"{100 * v['delta']:+.1f}"
-        lines.append(f"| {d} | {_pct(v['a'])} | {_pct(v['b'])} | {delta} |")
-    lines.append(f"| **all** | {_pct(sa['ex'])} | {_pct(sb['ex'])} | {100 * result['delta']:+.1f} |")
-    lines += ["", f"![by difficulty]({plot.name})"]
-    (out / "compare.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (out / "compare.json").write_text(json.dumps(result, indent=2) + "\n")
-    return result

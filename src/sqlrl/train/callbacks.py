@@ -1,4 +1,4 @@
-"""Trainer callbacks: validation EX every N steps, the reward layer's own counters, and the guard
+"""Trainer callbacks: validation EX before training and every N steps, the reward layer's own counters, and the guard
 that stops a run whose rewards keep failing.
 
 The first two add keys to the trainer's regular log record. They must run before the reporting
@@ -27,15 +27,21 @@ class _LogExtras(TrainerCallback):
 
 
 class ValidationEX(_LogExtras):
-    """EX on the validation split every `eval.every_steps` steps with the recipe's `eval` settings
-    (greedy unless `eval.decode` says otherwise), logged as `eval/ex`."""
+    """EX on the validation split before the first step and every `eval.every_steps` steps, with the recipe's
+    `eval` settings (greedy unless `eval.decode` says otherwise), logged as `eval/ex`.
 
-    def __init__(self, cfg: RunConfig, tokenizer):
-        self.cfg, self.tokenizer, self.rows, self.pending = cfg, tokenizer, None, {}
+    The measurement before training is the curve's starting point (logged at step 0 through
+    `trainer.log`, so TensorBoard and trainer_state.json get it too); a resumed run measured it
+    when it started. Each measurement shows a progress bar with the running EX.
+    """
 
-    def on_step_end(self, args, state, control, model=None, **kwargs):
-        if state.global_step % self.cfg.eval.every_steps or not state.is_world_process_zero:
-            return
+    def __init__(self, cfg: RunConfig, tokenizer, trainer=None):
+        self.cfg, self.tokenizer, self.trainer, self.rows, self.pending = cfg, tokenizer, trainer, None, {}
+        self.started = False
+
+    def measure(self, model, step: int) -> dict:
+        from tqdm.auto import tqdm
+
         from sqlrl.eval import evaluate
         from sqlrl.train.dataset import load_rows
 
@@ -43,9 +49,21 @@ class ValidationEX(_LogExtras):
             rows = load_rows(self.cfg, self.cfg.data.eval_split)
             limit = self.cfg.eval.limit
             self.rows = list(rows.select(range(min(limit, len(rows))))) if limit else list(rows)
-        summary = evaluate(model, self.tokenizer, self.rows, self.cfg.eval, template=self.cfg.data.template,
-                           mode=self.cfg.reward.mode, progress=False)
-        self.pending = {"eval/ex": summary["ex"], "eval/executable": summary.get("executable")}
+        with tqdm.external_write_mode():  # the training bar steps aside while the validation bar runs
+            summary = evaluate(model, self.tokenizer, self.rows, self.cfg.eval, template=self.cfg.data.template,
+                               mode=self.cfg.reward.mode, progress=f"validation, step {step}")
+        return {"eval/ex": summary["ex"], "eval/executable": summary.get("executable")}
+
+    def on_step_begin(self, args, state, control, model=None, **kwargs):
+        # At the first step rather than at train begin: the reporting callbacks (TensorBoard...) set up there.
+        if state.global_step == 0 and not self.started and state.is_world_process_zero and self.trainer is not None:
+            self.trainer.log(self.measure(model, 0))
+        self.started = True
+
+    def on_step_end(self, args, state, control, model=None, **kwargs):
+        if state.global_step % self.cfg.eval.every_steps or not state.is_world_process_zero:
+            return
+        self.pending = self.measure(model, state.global_step)
         control.should_log = True
 
     def extras(self, state) -> dict:
@@ -116,7 +134,7 @@ def install(trainer, cfg: RunConfig, tokenizer) -> RewardErrorGuard | None:
     guard = RewardErrorGuard(cfg.reward.max_error_share, trainer) if cfg.trainer == "grpo" else None
     ours = [RewardCounters(), guard] if guard else []
     if cfg.eval.every_steps and cfg.data.eval_split:
-        ours.append(ValidationEX(cfg, tokenizer))
+        ours.append(ValidationEX(cfg, tokenizer, trainer))
     handler = trainer.callback_handler
     handler.callbacks = ours + handler.callbacks
     return guard

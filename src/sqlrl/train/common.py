@@ -157,34 +157,16 @@ def peft_config(cfg: RunConfig):
                       target_modules=cfg.model.lora_target_modules, task_type="CAUSAL_LM")
 
 
-def write_model_card(cfg: RunConfig, out: Path, metrics: dict, started: float) -> None:
-    """A short README in the output dir: what was trained on what, how, and what came out."""
-    if not is_main_process():
-        return
-    lines = [
-        f"# {Path(out).name}", "",
-        f"Trained with sqlrl ({cfg.trainer.upper()}) from recipe `{cfg.recipe}`.", "",
-        f"- base model: `{cfg.model.name}`"
-        + (f" + LoRA r={cfg.model.lora_r} alpha={cfg.model.lora_alpha}" if cfg.model.lora else "")
-        + (" (built with Unsloth)" if cfg.model.backend == "unsloth" else ""),
-        f"- data: `{cfg.data.dataset}` split `{cfg.data.split}`, schema `{cfg.data.schema_format}`, "
-        f"template `{cfg.data.template}`",
-        f"- reward: preset `{cfg.reward.preset}` weights {cfg.reward.weights or 'preset defaults'}, "
-        f"comparison `{cfg.reward.mode}`"
-        + (f", schedule {cfg.reward.schedule}" if cfg.reward.schedule else "")
-        if cfg.trainer == "grpo" else "- objective: next-token loss on the gold SQL answer",
-        f"- wall-clock: {time.time() - started:.0f} s", "",
-        "Resolved config: `config.yaml`. Final metrics:", "", "```json", json.dumps(metrics, indent=2, default=str),
-        "```", "",
-    ]
-    (Path(out) / "README.md").write_text("\n".join(lines))
+def run_trainer(trainer, cfg: RunConfig, tokenizer, out: Path, resume: bool, started: float,
+                verbose: bool = False) -> Path:
+    """Train (resuming from the last complete checkpoint if asked), save the final model and the model card.
 
-
-def run_trainer(trainer, cfg: RunConfig, tokenizer, out: Path, resume: bool, started: float) -> Path:
-    """Train (resuming from the last complete checkpoint if asked), save the final model and the model card."""
-    from sqlrl.train import callbacks
+    The console shows a bar and one short line per logging step (`verbose`: transformers' dict too).
+    """
+    from sqlrl.train import callbacks, console, model_card
 
     guard = callbacks.install(trainer, cfg, tokenizer)
+    console.install(trainer, grpo=cfg.trainer == "grpo", verbose=verbose)
     result = trainer.train(resume_from_checkpoint=last_complete_checkpoint(out) if resume else None)
     if guard is not None:
         guard.raise_failure()  # a run stopped for failing rewards has no final model
@@ -193,5 +175,5 @@ def run_trainer(trainer, cfg: RunConfig, tokenizer, out: Path, resume: bool, sta
     if trainer.is_world_process_zero():
         tokenizer.save_pretrained(final)
         trainer.state.save_to_json(str(out / "trainer_state.json"))  # the whole log history, for curves
-        write_model_card(cfg, out, result.metrics, started)
+        model_card.write(cfg, out, result.metrics, trainer.state.log_history, time.time() - started)
     return final

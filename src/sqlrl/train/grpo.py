@@ -23,7 +23,7 @@ from sqlrl.train.dataset import prompt_dataset
 from sqlrl.trl_compat import grpo_trainer_class
 
 
-def train(cfg: RunConfig, resume: bool = False) -> Path:
+def train(cfg: RunConfig, resume: bool = False, verbose: bool = False) -> Path:
     """Run GRPO as the config says; returns the directory of the final model (adapter)."""
     from trl import GRPOConfig
 
@@ -79,7 +79,7 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
         from sqlrl.train.grounded import ground_sampling
 
         ground_sampling(trainer, model, tokenizer, template, train_ds)
-    return run_trainer(trainer, cfg, tokenizer, out, resume, started)
+    return run_trainer(trainer, cfg, tokenizer, out, resume, started, verbose)
 
 
 def _record_data_order(trainer, inputs) -> None:

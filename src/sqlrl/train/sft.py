@@ -18,7 +18,7 @@ from sqlrl.train.common import (
 from sqlrl.train.dataset import prompt_dataset
 
 
-def train(cfg: RunConfig, resume: bool = False) -> Path:
+def train(cfg: RunConfig, resume: bool = False, verbose: bool = False) -> Path:
     """Run SFT as the config says; returns the directory of the final model (adapter)."""
     from trl import SFTConfig, SFTTrainer
 
@@ -31,4 +31,4 @@ def train(cfg: RunConfig, resume: bool = False) -> Path:
         cfgmod.save(cfg, out)
     trainer = SFTTrainer(model=model, args=args, train_dataset=train_ds.select_columns(["prompt", "completion"]),
                          processing_class=tokenizer, peft_config=peft_config(cfg))
-    return run_trainer(trainer, cfg, tokenizer, out, resume, started)
+    return run_trainer(trainer, cfg, tokenizer, out, resume, started, verbose)
