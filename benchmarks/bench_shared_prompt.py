@@ -22,6 +22,7 @@ one Spider prompt of about 128, 384 and 1024 tokens and groups of 4, 8 and 16 co
 gradient checkpointing on in both modes (the unshared backward would not fit in memory).
 
     python benchmarks/bench_shared_prompt.py [--steps 3] [--json FILE] [--sweep]
+    python benchmarks/bench_shared_prompt.py --sweep-only --lengths 1024 --groups 8 16 --shared-only
 """
 
 from __future__ import annotations
@@ -153,8 +154,12 @@ def time_once(trainer, share: bool, row: dict) -> dict:
             "mean_length": float(inputs["completion_mask"].sum(1).float().mean())}
 
 
-def sweep(lengths=(128, 384, 1024), groups=(4, 8, 16), completion_length=128) -> list[dict]:
-    """One generation and one forward/backward per (prompt length, group size), shared and unshared."""
+def sweep(lengths=(128, 384, 1024), groups=(4, 8, 16), completion_length=128, unshared: bool = True) -> list[dict]:
+    """One generation and one forward/backward per (prompt length, group size), shared and unshared.
+
+    `unshared=False` times the shared path alone: TRL's unshared backward over 8 x ~1150 tokens
+    was killed for memory on a 24 GB machine, gradient checkpointing on.
+    """
     from peft import LoraConfig
     from trl import GRPOConfig, GRPOTrainer
 
@@ -202,13 +207,14 @@ def sweep(lengths=(128, 384, 1024), groups=(4, 8, 16), completion_length=128) ->
             time_once(trainer, True, picked[min(lengths)][1])  # warm-up, with the shared path's one-off checks
             for target in lengths:
                 n, row = picked[target]
-                un, sh = time_once(trainer, False, row), time_once(trainer, True, row)
-                results.append({"prompt_tokens": n, "group": g, "mean_length": un["mean_length"],
-                                **{f"unshared_{k}": v for k, v in un.items() if k != "mean_length"},
+                un = time_once(trainer, False, row) if unshared else None
+                sh = time_once(trainer, True, row)
+                results.append({"prompt_tokens": n, "group": g, "mean_length": sh["mean_length"],
+                                **{f"unshared_{k}": v for k, v in (un or {}).items() if k != "mean_length"},
                                 **{f"shared_{k}": v for k, v in sh.items() if k != "mean_length"},
-                                "ratio": (sh["gen_s"] + sh["train_s"]) / (un["gen_s"] + un["train_s"]),
+                                "ratio": (sh["gen_s"] + sh["train_s"]) / (un["gen_s"] + un["train_s"]) if un else None,
                                 "cpu_ratio": (sh["gen_cpu_s"] + sh["train_cpu_s"])
-                                / (un["gen_cpu_s"] + un["train_cpu_s"]),
+                                / (un["gen_cpu_s"] + un["train_cpu_s"]) if un else None,
                                 "load": os.getloadavg()[0]})
                 print(json.dumps(results[-1]), flush=True)
     return results
@@ -220,6 +226,11 @@ def main() -> None:
     p.add_argument("--json", help="write the numbers to this file")
     p.add_argument("--sweep", action="store_true", help="also time prompt lengths 128/384/1024 x groups 4/8/16")
     p.add_argument("--sweep-only", action="store_true", help="only the sweep")
+    p.add_argument("--lengths", type=int, nargs="+", default=[128, 384, 1024], help="sweep prompt lengths")
+    p.add_argument("--groups", type=int, nargs="+", default=[4, 8, 16], help="sweep group sizes")
+    p.add_argument("--shared-only", action="store_true",
+                   help="sweep the shared path alone (TRL's unshared one may not fit in memory: 8 x 1150 tokens "
+                        "did not in 24 GB)")
     p.add_argument("--gradient-checkpointing", action="store_true",
                    help="in all three runs (the recipe has it off): TRL's unshared backward then needs ~2 GB "
                         "instead of ~10 GB, for a machine whose memory is shared")
@@ -265,12 +276,14 @@ def main() -> None:
                     "unshared_s_per_step": unshared["s_per_step"], "max_abs_logprob_diff": diff,
                     "shared_over_plain": ratio, "shared_over_plain_cpu": cpu_ratio, "runs": runs})
     if a.sweep or a.sweep_only:
-        rows = sweep()
+        rows = sweep(tuple(a.lengths), tuple(a.groups), unshared=not a.shared_only)
         print(f"\n{'prompt tok':>10} {'group':>6} {'unshared s':>11} {'shared s':>9} {'ratio':>6} "
               f"{'CPU ratio':>10}")
         for r in rows:
-            print(f"{r['prompt_tokens']:>10} {r['group']:>6} {r['unshared_gen_s'] + r['unshared_train_s']:>11.1f} "
-                  f"{r['shared_gen_s'] + r['shared_train_s']:>9.1f} {r['ratio']:>6.2f} {r['cpu_ratio']:>10.2f}")
+            un = f"{r['unshared_gen_s'] + r['unshared_train_s']:>11.1f}" if r["ratio"] else f"{'-':>11}"
+            ratios = f"{r['ratio']:>6.2f} {r['cpu_ratio']:>10.2f}" if r["ratio"] else f"{'-':>6} {'-':>10}"
+            print(f"{r['prompt_tokens']:>10} {r['group']:>6} {un} {r['shared_gen_s'] + r['shared_train_s']:>9.1f} "
+                  f"{ratios}")
         out["sweep"] = rows
     out["load_after"] = os.getloadavg()[0]
     if a.json:
