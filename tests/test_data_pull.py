@@ -413,7 +413,8 @@ def test_data_list(server, root, capsys):
     assert main(["data", "list", "--json"]) == 0
     entries = {e["name"]: e for e in json.loads(capsys.readouterr().out)}
     assert set(entries) == {"demo", "spider", "bird", "sql_create_context", "kaggledbqa"}
-    assert entries["demo"]["status"] == "bundled" and entries["demo"]["splits"] == {"train": 122, "test": 40, "fit": 92, "val": 30}
+    assert entries["demo"]["status"] == "bundled"
+    assert entries["demo"]["splits"] == {"train": 122, "test": 40, "fit": 92, "val": 30}
     assert entries["spider"]["status"] == "present" and entries["spider"]["path"] == str(root / "spider")
     assert entries["spider"]["splits"]["train"] == 5 and entries["spider"]["splits"]["dev"] == 3
     assert entries["spider"]["splits"]["fit"] + entries["spider"]["splits"]["val"] == 5
