@@ -63,3 +63,34 @@ def test_default_model_is_a_plain_hf_directory():
     text = tok.apply_chat_template([{"role": "user", "content": "hi"}], tokenize=False, add_generation_prompt=True)
     assert text.endswith("<|im_start|>assistant\n") and tok.padding_side == "left"
     assert ("smollm2-135m-instruct", path) in [(n, p) for n, p, _ in models.cached()]
+
+
+def test_adapter_on_a_relative_base_loads_from_any_directory(tiny_model_dir, tmp_path, monkeypatch):
+    """An adapter trained on `runs/sft/final` (relative, as a recipe names it) loads from elsewhere."""
+    import shutil
+
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    project = tmp_path / "project"
+    shutil.copytree(tiny_model_dir, project / "runs" / "sft" / "final")
+    monkeypatch.chdir(project)
+    base = AutoModelForCausalLM.from_pretrained("runs/sft/final")
+    lora = get_peft_model(base, LoraConfig(r=2, target_modules="all-linear", init_lora_weights=False))
+    lora.save_pretrained(project / "runs" / "grpo" / "final")
+    assert models.adapter_base(project / "runs" / "grpo" / "final") == "runs/sft/final"  # relative, as recorded
+    ids = torch.tensor([[1, 2, 3]])
+    with torch.no_grad():
+        want = lora(input_ids=ids).logits
+    monkeypatch.chdir(tmp_path)  # elsewhere: "runs/sft/final" no longer exists from here
+    assert not (tmp_path / "runs").exists()
+    loaded = models.load_model(str(project / "runs" / "grpo" / "final"))
+    with torch.no_grad():
+        assert torch.allclose(loaded(input_ids=ids).logits, want, atol=1e-5)
+
+
+def test_a_local_model_resolves_to_an_absolute_path(tiny_model_dir, monkeypatch):
+    monkeypatch.chdir(tiny_model_dir.parent)
+    got = models.resolve(tiny_model_dir.name)
+    assert got == str(tiny_model_dir.resolve())

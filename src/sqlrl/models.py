@@ -9,6 +9,7 @@ quantization marker must go, or TRL refuses the model.
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import shutil
 import socket
@@ -136,7 +137,8 @@ def resolve(name: str | None) -> str:
     """Turn a --model argument into something `from_pretrained` accepts.
 
     A bundled name (or None / "default") is pulled into the cache on first use; an existing
-    directory or a model cached under that name is used as is; an "org/name" is a Hugging Face
+    directory is made absolute (an adapter trained on it then names its base from any working
+    directory), a model cached under that name is used as is; an "org/name" is a Hugging Face
     id, checked to be reachable (or in the local hub cache) before anything loads. Any other
     bare name is a mistake, reported with the close names at once instead of asking a hub
     (`name_problem`).
@@ -149,7 +151,7 @@ def resolve(name: str | None) -> str:
         return str(pull(name))
     path = Path(name).expanduser()
     if path.exists():
-        return str(path)
+        return str(path.resolve())
     if "/" not in name:
         return str(models_dir() / name)
     _check_hub(name)
@@ -209,9 +211,10 @@ def load_model(name: str | None = None, dtype: str = "auto", device: str | None 
                    "float16": torch.float16}[dtype]
     try:
         if Path(path, "adapter_config.json").is_file():
-            from peft import AutoPeftModelForCausalLM
+            from peft import PeftModel
 
-            model = AutoPeftModelForCausalLM.from_pretrained(path, dtype=torch_dtype)
+            base = AutoModelForCausalLM.from_pretrained(adapter_base(Path(path)), dtype=torch_dtype)
+            model = PeftModel.from_pretrained(base, path)
         else:
             model = AutoModelForCausalLM.from_pretrained(path, dtype=torch_dtype)
     except OSError as e:
@@ -219,6 +222,23 @@ def load_model(name: str | None = None, dtype: str = "auto", device: str | None 
     if device:
         model.to(device)
     return model.eval()
+
+
+def adapter_base(adapter_dir: Path) -> str:
+    """The base model an adapter directory names, found also when it was named by a relative path.
+
+    An adapter trained on `runs/demo/sft/final` records that path as given, relative to where
+    training ran. Loaded from elsewhere, it is looked for beside the adapter's own parent
+    folders (`.../runs/demo/grpo/final` -> `.../runs/demo/sft/final`).
+    """
+    base = json.loads((adapter_dir / "adapter_config.json").read_text())["base_model_name_or_path"]
+    rel = Path(base).expanduser()
+    if rel.is_absolute() or rel.exists():
+        return base
+    for parent in adapter_dir.resolve().parents:
+        if is_model_dir(parent / rel):
+            return str(parent / rel)
+    return base  # a Hugging Face id, or missing: from_pretrained says which
 
 
 def cached() -> list[tuple[str, Path, int]]:
