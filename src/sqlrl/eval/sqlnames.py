@@ -136,7 +136,23 @@ def _ident_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_" or ch == "$" or ord(ch) > 127
 
 
-class SqlScanner:
+class _CharScanner:
+    """What both scanners share: a text is fed one character at a time."""
+
+    __slots__ = ()
+
+    def feed(self, ch: str) -> bool:
+        raise NotImplementedError
+
+    def feed_text(self, text: str) -> bool:
+        """Feed every character; False at the first one that leaves the schema."""
+        for ch in text:  # a plain loop: this runs for every probed token
+            if not self.feed(ch):
+                return False
+        return True
+
+
+class SqlScanner(_CharScanner):
     """Incremental SQL lexer over one statement; `feed(ch)` is False where `ch` leaves the schema.
 
     After a False the scanner's state is undefined: callers probe on a `copy()`. `dead` turns
@@ -181,13 +197,6 @@ class SqlScanner:
         new.levels = [lv.copy() for lv in self.levels]
         new.aliases, new.ctes, new.outs = dict(self.aliases), set(self.ctes), set(self.outs)
         return new
-
-    def feed_text(self, text: str) -> bool:
-        """Feed every character; False at the first one that leaves the schema."""
-        for ch in text:
-            if not self.feed(ch):
-                return False
-        return True
 
     def can_end(self) -> bool:
         """Whether the SQL may stop here (no unfinished name)."""
@@ -527,7 +536,7 @@ class SqlScanner:
         return (self.db.all_columns,), tuple(self.outs)
 
 
-class RegionScanner:
+class RegionScanner(_CharScanner):
     """Finds the SQL in an assistant turn as it is written and runs a `SqlScanner` over it.
 
     `fence`: SQL is inside ```sql ... ``` blocks. Otherwise inside <tag> ... </tag> for the
@@ -558,12 +567,6 @@ class RegionScanner:
     def constraining(self) -> bool:
         """Whether a character written now could be refused."""
         return self.inside and not self.sql.dead
-
-    def feed_text(self, text: str) -> bool:
-        for ch in text:
-            if not self.feed(ch):
-                return False
-        return True
 
     def can_end(self) -> bool:
         return not self.inside or self.sql.can_end()
