@@ -65,7 +65,7 @@ def test_compare_two_runs(tmp_path, capsys, gold_sql_file, mini_spider):
     code = main(["eval", "compare", str(tmp_path / "before"), str(tmp_path / "after"), "--out", str(tmp_path / "c")])
     out = capsys.readouterr().out
     assert code == 0
-    assert "EX 50.0% -> 100.0% (+50.0 points, 20 fixed, 0 broken)" in out
+    assert "EX 50.0% -> 100.0% (+50.0 points, 20 fixed, 0 broken, sign test p = 1.91e-06)" in out
     res = json.loads((tmp_path / "c" / "compare.json").read_text())
     assert res["fixed"] == 20 and res["warnings"] == []
     assert (tmp_path / "c" / "compare_by_difficulty.png").stat().st_size > 1000

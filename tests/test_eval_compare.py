@@ -8,6 +8,7 @@ import pytest
 
 from sqlrl.cli import main
 from sqlrl.data.demo import demo_questions
+from sqlrl.eval.compare import sign_test
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,7 @@ def test_compare_three_runs_writes_table_json_and_png(three_runs, capsys):
     assert f"| easy (n={easy}) | 0.0% | 100.0% | 100.0% | +100.0 |" in out
     md = (root / "cmp" / "compare.md").read_text()
     assert "| difficulty | before | sft | after | change |" in md and "compare_by_difficulty.png" in md
-    assert f"- before -> sft: {easy} example(s) fixed, 0 broken" in md
+    assert f"- before -> sft: {easy} example(s) fixed, 0 broken (sign test p = {sign_test(easy, 0):.3g})" in md
     assert f"- sft -> after: {n - easy} example(s) fixed, 0 broken" in md
     # EX by schema size, the same way
     sizes = json.loads((root / "eval-after" / "summary.json").read_text())["by_tables"]
@@ -52,9 +53,23 @@ def test_compare_three_runs_writes_table_json_and_png(three_runs, capsys):
     res = json.loads((root / "cmp" / "compare.json").read_text())
     assert [r["name"] for r in res["runs"]] == ["before", "sft", "after"]
     assert set(res["by_tables"]) == set(sizes) and all(v["ex"][-1] == 1.0 for v in res["by_tables"].values())
+    # fixed / broken per schema size add up to the totals, each with its sign test
+    for change in res["changes"]:
+        per_size = change["by_size"]
+        assert set(per_size) == set(sizes) and sum(v["fixed"] for v in per_size.values()) == change["fixed"]
+        assert all(v["p_sign"] == sign_test(v["fixed"], v["broken"]) for v in per_size.values())
+    for size, v in res["changes"][1]["by_size"].items():
+        assert f"- {size} tables, sft -> after: {v['fixed']} fixed, 0 broken" in md
     assert res["by_difficulty"]["easy"]["ex"] == [0.0, 1.0, 1.0] and res["warnings"] == []
     png = (root / "cmp" / "compare_by_difficulty.png").read_bytes()
     assert png[:4] == b"\x89PNG" and len(png) > 5000
+
+
+def test_sign_test_exact_two_sided_p():
+    assert sign_test(0, 0) == 1.0 and sign_test(3, 3) == 1.0
+    assert sign_test(9, 0) == pytest.approx(2 / 2 ** 9) == sign_test(0, 9)
+    assert sign_test(12, 6) == pytest.approx(0.2379, abs=1e-4)  # 2 * P(X <= 6), X ~ Bin(18, 1/2)
+    assert sign_test(15, 4) < 0.05 < sign_test(13, 5)
 
 
 def test_compare_two_runs_keeps_its_line_and_fixed_count(three_runs, capsys):
@@ -63,7 +78,7 @@ def test_compare_two_runs_keeps_its_line_and_fixed_count(three_runs, capsys):
     assert main(["eval", "compare", str(root / "eval-sft" / "summary.json"), str(root / "eval-after")]) == 0
     out = capsys.readouterr().out
     hard = sum(it["difficulty"] != "easy" for it in items)
-    assert f"({100 * hard / len(items):+.1f} points, {hard} fixed, 0 broken)" in out
+    assert f"({100 * hard / len(items):+.1f} points, {hard} fixed, 0 broken, sign test p = " in out
     res = json.loads((root / "eval-after" / "compare.json").read_text())  # default --out: the last run's directory
     assert res["fixed"] == hard and res["ex_b"] == 1.0
 

@@ -350,7 +350,8 @@ def _cmd_compare(args) -> int:
     print("\n".join(table(res)))
     if res.get("by_tables"):
         print("\n" + "\n".join(table(res, "by_tables", "tables")))
-    flips = "".join(f", {c['fixed']} fixed, {c['broken']} broken" for c in res["changes"]) if len(runs) == 2 else ""
+    flips = "".join(f", {c['fixed']} fixed, {c['broken']} broken, sign test p = {c['p_sign']:.3g}"
+                    for c in res["changes"]) if len(runs) == 2 else ""
     ex = " -> ".join(f"{100 * r['ex']:.1f}%" for r in res["runs"])
     print(f"EX {ex} ({100 * res['delta']:+.1f} points{flips}); report: {Path(out) / 'compare.md'}")
     return 0

@@ -5,19 +5,22 @@
 Each run is a directory written by `sqlrl eval --out` (or its summary.json). The runs are
 read in the order given (typically the stages of one model: base, warm start, RL); the
 "change" column is last minus first, and consecutive runs with per-example records get the
-number of examples fixed and broken between them. When every run reports EX by schema size
-(tables in the question's database), a second table shows it the same way. Writes
+number of examples fixed and broken between them, with a two-sided sign test on those counts
+(is the change more than chance?). When every run reports EX by schema size (tables in the
+question's database), a second table shows it the same way, with fixed/broken per size. Writes
 compare.md, compare.json and compare_by_difficulty.png.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 
 from sqlrl.errors import UserError
 from sqlrl.eval.report import _pct, load_run, plot_by_difficulty
+from sqlrl.eval.schema_size import bucket_order, size_bucket
 
 CHECKED = ("dataset_checksum", "mode", "databases_checksum")  # must agree for the numbers to be comparable
 USAGE = "`sqlrl eval compare RUN_A RUN_B [RUN ...] [--out DIR]`"
@@ -36,13 +39,32 @@ def run_names(paths: list[str | Path]) -> list[str]:
     return names if len(set(names)) == len(names) else [f"{i + 1}:{n}" for i, n in enumerate(names)]
 
 
+def sign_test(fixed: int, broken: int) -> float:
+    """Two-sided exact sign test: the chance of a split at least this uneven if fixing and breaking were
+    equally likely (examples that did not change carry no information and are left out)."""
+    n = fixed + broken
+    if n == 0:
+        return 1.0
+    tail = sum(math.comb(n, k) for k in range(min(fixed, broken) + 1)) / 2 ** n
+    return min(1.0, 2 * tail)
+
+
 def flips(ra: list[dict] | None, rb: list[dict] | None) -> dict | None:
-    """Examples right in b but not a (fixed) and the reverse (broken); None without matching records."""
+    """Examples right in b but not a (fixed) and the reverse (broken), with the sign test's p on those
+    counts, overall and per schema size where the records carry `n_tables`; None without matching records."""
     if ra is None or rb is None or len(ra) != len(rb):
         return None
     fixed = [i for i, (x, y) in enumerate(zip(ra, rb)) if not x["match"] and y["match"]]
     broken = [i for i, (x, y) in enumerate(zip(ra, rb)) if x["match"] and not y["match"]]
-    return {"fixed": len(fixed), "broken": len(broken), "fixed_examples": fixed[:50], "broken_examples": broken[:50]}
+    out = {"fixed": len(fixed), "broken": len(broken), "p_sign": sign_test(len(fixed), len(broken)),
+           "fixed_examples": fixed[:50], "broken_examples": broken[:50]}
+    if all("n_tables" in r for r in ra):
+        size = [size_bucket(r["n_tables"]) for r in ra]
+        out["by_size"] = {}
+        for g in sorted(set(size), key=bucket_order):
+            f, b = sum(size[i] == g for i in fixed), sum(size[i] == g for i in broken)
+            out["by_size"][g] = {"fixed": f, "broken": b, "p_sign": sign_test(f, b)}
+    return out
 
 
 def _grouped(summaries: list[dict], key: str) -> dict:
@@ -122,11 +144,15 @@ def render_markdown(result: dict, plot: str) -> str:
     lines += [f"- change, {runs[0]['name']} to {runs[-1]['name']}: **{100 * result['delta']:+.1f} points**", ""]
     lines += [f"> warning: {w}" for w in result["warnings"]] + ([""] if result["warnings"] else [])
     for c in result["changes"]:
-        lines.append(f"- {c['from']} -> {c['to']}: {c['fixed']} example(s) fixed, {c['broken']} broken")
+        lines.append(f"- {c['from']} -> {c['to']}: {c['fixed']} example(s) fixed, {c['broken']} broken "
+                     f"(sign test p = {c['p_sign']:.3g})")
     if result["changes"]:
         lines.append("")
     lines += ["## By difficulty", ""] + table(result) + ["", f"![by difficulty]({plot})"]
     if result.get("by_tables"):
         lines += ["", "## By schema size", "", "Tables in the question's database.", ""]
         lines += table(result, "by_tables", "tables")
+        for c in result["changes"]:
+            lines += [""] + [f"- {g} tables, {c['from']} -> {c['to']}: {v['fixed']} fixed, {v['broken']} broken "
+                             f"(sign test p = {v['p_sign']:.3g})" for g, v in c.get("by_size", {}).items()]
     return "\n".join(lines) + "\n"
