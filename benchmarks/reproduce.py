@@ -6,9 +6,12 @@
 Stages run in order; one whose output exists is skipped, and a training stage left half-way
 resumes from its last complete checkpoint, so a stopped chain picks up where it was. Every
 evaluation is greedy in `spider_ts` mode and rescored in `bird` mode from its predictions file
-(no second generation). At the end `results/` gets each evaluation's summary, report and plots,
-`results/curves.png` (training curves) and `results/README.md` (the table), which also replaces
-the block between the markers in README.md. Estimates are wall-clock on 2 idle cores.
+(no second generation). The GRPO model is also evaluated with schema-grounded decoding, and
+both trained models on the `val` split (train questions of 12 held-out train databases, large
+schemas included) to compare them question by question per schema size, with a sign test.
+At the end `results/` gets each evaluation's summary, report and plots, `results/curves.png`
+(training curves), `results/val-compare/` and `results/README.md` (the table), which also
+replaces the block between the markers in README.md. Estimates are wall-clock on 2 idle cores.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ SQLRL = [str(Path(sys.executable).parent / "sqlrl")]
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 SFT, GRPO = "runs/cpu_spider_sft", "runs/cpu_spider_grpo"
 DEV = ["--dataset", "spider", "--split", "dev", "--mode", "spider_ts", "--no-progress"]
+VAL = ["--dataset", "spider", "--split", "val", "--mode", "spider_ts", "--no-progress"]
+SIZES = ("1-2", "3-5", "6+")  # tables in the question's database
 
 # name, model, stage label, extra eval flags, estimated seconds
 EVALS = [
@@ -36,12 +41,20 @@ EVALS = [
     ("base-plain", "default", "base, plain prompt (SELECT prefix)", [], 1100),
     ("sft", f"{SFT}/final", "SFT", [], 900),
     ("sft-grpo", f"{GRPO}/final", "SFT + GRPO", [], 900),
+    ("sft-grpo-grounded", f"{GRPO}/final", "SFT + GRPO", ["--grounded"], 900),
     ("sft-grpo-maj8", f"{GRPO}/final", "SFT + GRPO", ["--decode", "maj@8", "--temperature", "0.8", "--seed", "0"],
      4500),
 ]
 
 
+# the val pair: name, model, estimated seconds
+VAL_EVALS = [("sft-val", f"{SFT}/final", 500), ("sft-grpo-val", f"{GRPO}/final", 500)]
+
+
 def eval_stage(name: str) -> tuple:
+    if name in (v[0] for v in VAL_EVALS):
+        _, model, est = next(v for v in VAL_EVALS if v[0] == name)
+        return f"eval {name}", ["eval", "--model", model, *VAL], f"eval/{name}", est
     _, model, _, flags, est = next(e for e in EVALS if e[0] == name)
     return f"eval {name}", ["eval", "--model", model, *DEV, *flags], f"eval/{name}", est
 
@@ -51,7 +64,7 @@ STAGES = [
     eval_stage("base-chat"), eval_stage("base-plain"),
     ("sft", ["sft", "--recipe", "cpu_spider_sft"], "cpu_spider_sft/final", 2400), eval_stage("sft"),
     ("grpo", ["train", "--recipe", "cpu_spider_grpo"], "cpu_spider_grpo/final", 3300), eval_stage("sft-grpo"),
-    eval_stage("sft-grpo-maj8"),
+    eval_stage("sft-grpo-grounded"), eval_stage("sft-val"), eval_stage("sft-grpo-val"), eval_stage("sft-grpo-maj8"),
 ]
 
 
@@ -131,31 +144,59 @@ def plot_curves(path: Path) -> bool:
 
 def table() -> str:
     """Markdown: one row per evaluation that ran, in both modes."""
-    rows = ["| model | stage | decode | mode | EX | easy | medium | hard | extra | executable | eval wall-clock |",
-            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    done = [RUNS / "eval" / e[0] / "summary.json" for e in EVALS]
+    sizes = [t for t in SIZES if any(t in json.loads(p.read_text()).get("by_tables", {}) for p in done if p.is_file())]
+    head = ["model", "stage", "decode", "mode", "EX", "easy", "medium", "hard", "extra",
+            *(f"{t} tables" for t in sizes), "executable", "eval wall-clock"]
+    rows = ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     for name, model, stage, *_ in EVALS:
         if not (RUNS / "eval" / name / "summary.json").is_file():
-            rows.append(f"| `{model}` | {stage} | - | - | not run yet | | | | | | |")
+            rows.append(f"| `{model}` | {stage} | - | - | not run yet |" + " |" * (len(head) - 5))
             continue
         first = json.loads((RUNS / "eval" / name / "summary.json").read_text())
         elapsed = first["meta"]["elapsed_s"]
+        decode = first["decode"] + (", grounded" if first["meta"].get("grounded") else "")
         for run_dir in filter(None, (RUNS / "eval" / name, rescore_bird(name))):
             s = json.loads((run_dir / "summary.json").read_text())
-            diff = [s["by_difficulty"].get(d, {}).get("ex") for d in ("easy", "medium", "hard", "extra")]
-            cells = " | ".join("-" if x is None else f"{100 * x:.1f}" for x in diff)
-            rows.append(f"| `{model}` | {stage} | {first['decode']} | {s['mode']} | **{100 * s['ex']:.1f}** | "
-                        f"{cells} | "
+            groups = [s["by_difficulty"].get(d, {}).get("ex") for d in ("easy", "medium", "hard", "extra")]
+            groups += [s.get("by_tables", {}).get(t, {}).get("ex") for t in sizes]
+            cells = " | ".join("-" if x is None else f"{100 * x:.1f}" for x in groups)
+            rows.append(f"| `{model}` | {stage} | {decode} | {s['mode']} | **{100 * s['ex']:.1f}** | {cells} | "
                         f"{100 * s['executable']:.1f} | {elapsed / 60:.0f} min |")
     train = [f"{label} {t / 60:.0f} min" for label, run in (("SFT", SFT), ("GRPO", GRPO))
              if (t := train_seconds(run)) is not None]
     note = (f"Training wall-clock on 2 CPU cores: {', '.join(train)}. " if train else "") + \
-        "EX in % of the 600 Spider dev questions; difficulty columns are Spider hardness."
-    return "\n".join(rows) + "\n\n" + note + "\n"
+        "EX in % of the 600 Spider dev questions; difficulty columns are Spider hardness, table columns the " \
+        "number of tables in the question's database (none of these dev databases has 6 or more: `val` below does)."
+    return "\n".join(rows) + "\n\n" + note + "\n" + val_comparison()
+
+
+def val_comparison() -> str:
+    """SFT vs SFT + GRPO on `val`, question by question: EX per schema size, fixed / broken and the sign test."""
+    from sqlrl.eval.compare import compare_runs
+
+    runs = [RUNS / "eval" / name for name, *_ in VAL_EVALS]
+    if not all((r / "summary.json").is_file() for r in runs):
+        return ""
+    res = compare_runs(runs, RESULTS / "val-compare", names=["SFT", "SFT + GRPO"])
+    change = res["changes"][0]
+    lines = [f"\nOn `val` ({res['runs'][0]['n']} train questions of 12 databases held out of training; "
+             "greedy, spider_ts), SFT vs SFT + GRPO, question by question:\n",
+             "| tables | questions | SFT | SFT + GRPO | fixed | broken | sign test p |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for g, v in res.get("by_tables", {}).items():
+        f = change["by_size"].get(g, {"fixed": 0, "broken": 0, "p_sign": 1.0})
+        lines.append(f"| {g} | {v['n']} | {100 * v['ex'][0]:.1f} | {100 * v['ex'][1]:.1f} | {f['fixed']} | "
+                     f"{f['broken']} | {f['p_sign']:.3g} |")
+    (sft, grpo), n = res["runs"], res["runs"][0]["n"]
+    lines.append(f"| all | {n} | {100 * sft['ex']:.1f} | {100 * grpo['ex']:.1f} | {change['fixed']} | "
+                 f"{change['broken']} | {change['p_sign']:.3g} |")
+    return "\n".join(lines) + "\n"
 
 
 def write_results() -> str:
     RESULTS.mkdir(exist_ok=True)
-    for name, *_ in EVALS:
+    for name, *_ in EVALS + VAL_EVALS:
         for run_dir in (RUNS / "eval" / name, RUNS / "eval" / f"{name}-bird"):
             if (run_dir / "summary.json").is_file():
                 dest = RESULTS / run_dir.name
