@@ -16,18 +16,6 @@ import json
 import statistics
 
 
-def gold_tables(sql: str) -> set[str] | None:
-    from sqlglot import exp
-
-    from sqlrl.rewards.sqlcheck import parse
-
-    tree = parse(sql)
-    if tree is None:
-        return None
-    ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
-    return {t.name.lower() for t in tree.find_all(exp.Table)} - ctes
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dataset", default="spider")
@@ -42,6 +30,7 @@ def main() -> None:
     from sqlrl.data.prune import KEEP_ALL_UP_TO, kept_tables
     from sqlrl.data.schema import read_tables, render_schema_info
     from sqlrl.models import load_tokenizer
+    from sqlrl.rewards.structure import parts
 
     keep_all = KEEP_ALL_UP_TO if args.keep_all_up_to is None else args.keep_all_up_to
     tok = load_tokenizer("default")
@@ -56,10 +45,11 @@ def main() -> None:
             tables_of[path] = read_tables(path)
             full_len[path] = len(tok(render_schema_info(path, args.schema_format).text)["input_ids"])
         tables = tables_of[path]
-        gold = gold_tables(r["gold_sql"])
-        if gold is None:
+        found = parts(r["gold_sql"])
+        if found is None:
             unparsed += 1
             continue
+        gold = found[0]  # the database tables the gold SQL reads
         kept = kept_tables(r["question"], tables, keep_all, neighbors=not args.no_neighbors)
         key = (path, tuple(t.name for t in kept))
         if key not in pruned_len:

@@ -46,6 +46,8 @@ def test_parts_and_jaccard():
     assert c == {"name", "id", "sid", "year"}
     assert {"join", "where", "group by", "count"} <= k
     assert parts("SELEC nonsense FROM") is None
+    # a CTE is the query's own name, not a table of the database
+    assert parts("WITH big AS (SELECT * FROM singer WHERE age > 30) SELECT name FROM big")[0] == {"singer"}
     assert jaccard(frozenset(), frozenset()) == 1.0
     assert jaccard(frozenset("ab"), frozenset("bc")) == pytest.approx(1 / 3)
 

@@ -28,12 +28,14 @@ _CLAUSES = {
 def parts(sql: str) -> tuple[frozenset, frozenset, frozenset] | None:
     """(tables, columns, clauses) of `sql` in lower case, or None if sqlglot cannot parse it.
 
-    Columns are compared by name only: table aliases (T1, T2) differ between equivalent queries.
+    Tables are the database's: names the query declares itself (CTEs) are left out. Columns are
+    compared by name only: table aliases (T1, T2) differ between equivalent queries.
     """
     tree = parse(sql)
     if tree is None:
         return None
-    tables = frozenset(t.name.lower() for t in tree.find_all(exp.Table) if t.name)
+    ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
+    tables = frozenset(t.name.lower() for t in tree.find_all(exp.Table) if t.name) - ctes
     columns = frozenset(c.name.lower() for c in tree.find_all(exp.Column) if c.name)
     clauses = {name for name, types in _CLAUSES.items() if tree.find(*types) is not None}
     if sum(1 for _ in tree.find_all(exp.Select)) > 1 and not tree.find(exp.Union, exp.Intersect, exp.Except):
