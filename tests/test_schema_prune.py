@@ -101,6 +101,25 @@ def test_eval_and_training_rows_take_the_setting(shop, tmp_path):
     assert "suppliers(" in row["schema"] and "warehouses(" not in row["schema"]
 
 
+def test_data_stats_measures_pruned_prompts(shop, tmp_path, capsys):
+    import json
+
+    from sqlrl.cli import main
+
+    data = tmp_path / "q.jsonl"
+    qs = [("Which supplier is from Peru?", "SELECT name FROM suppliers WHERE country = 'Peru'"),
+          ("How many warehouses are there?", "SELECT count(*) FROM warehouses")]
+    data.write_text("".join(json.dumps({"db_path": str(shop), "question": q, "sql": s}) + "\n" for q, s in qs))
+    stats = {}
+    for flags in ([], ["--schema-prune"]):
+        assert main(["data", "stats", str(data), "--tokenizer", "none", "--schema-format", "compact", "--json",
+                     *flags]) == 0
+        stats[bool(flags)] = json.loads(capsys.readouterr().out)
+    full, pruned = (stats[k]["formats"]["compact"]["schema"] for k in (False, True))
+    assert pruned["max"] < full["max"] == full["p50"]  # every question shows fewer than all six tables
+    assert stats[True]["schema_prune"] and "schema_prune" not in stats[False]
+
+
 def test_infer_prunes_per_question(shop, tiny_model_dir):
     from sqlrl.eval.infer import Answerer
     from sqlrl.models import load_model, load_tokenizer

@@ -108,16 +108,18 @@ def cmd_stats(args) -> int:
            "databases": len({r["db_path"] for r in rows}), "difficulty": difficulty_counts(rows),
            "template": template.name, "tokenizer": getattr(tok, "name_or_path", None) or "estimate",
            "formats": {}}
+    if args.schema_prune:
+        out["schema_prune"] = True
     for fmt in formats:
-        add_schemas(rows, fmt, data_dir=data_dir)
+        add_schemas(rows, fmt, data_dir=data_dir, schema_prune=args.schema_prune)
         schema_cache, prompts, answers = {}, [], []
         for r in rows:
-            if r["db_path"] not in schema_cache:
-                schema_cache[r["db_path"]] = count(r["schema"])
+            if r["schema"] not in schema_cache:  # one per database, or per kept table set when pruned
+                schema_cache[r["schema"]] = count(r["schema"])
             prompts.append(count(render_prompt(tok, template, r)))
             answers.append(count(template.completion(r["gold_sql"])))
         out["formats"][fmt] = {
-            "schema": summarize([schema_cache[r["db_path"]] for r in rows], args.max_length),
+            "schema": summarize([schema_cache[r["schema"]] for r in rows], args.max_length),
             "prompt": summarize(prompts, args.max_length),
             "prompt_plus_answer": summarize([p + a for p, a in zip(prompts, answers)], args.max_length),
         }
@@ -126,7 +128,8 @@ def cmd_stats(args) -> int:
         return 0
     print(f"{name}/{split}: {out['items']} items over {out['databases']} databases; "
           f"difficulty {out['difficulty']}")
-    print(f"tokens ({out['tokenizer']}, template {template.name}; share over {args.max_length}):")
+    pruned = ", schemas pruned to the tables each question likely needs" if args.schema_prune else ""
+    print(f"tokens ({out['tokenizer']}, template {template.name}{pruned}; share over {args.max_length}):")
     print(f"  {'format':9} {'schema mean':>11} {'prompt mean':>11} {'p50':>6} {'p90':>6} {'max':>6} "
           f"{'prompt>' + str(args.max_length):>11} {'+answer>' + str(args.max_length):>12}")
     key = f"over_{args.max_length}"
@@ -208,7 +211,8 @@ def add_data_parser(subparsers, name: str = "data", help: str = "inspect, check 
                                    "for each schema format.")
     s.add_argument("dataset", help="dataset name or a .jsonl file")
     _dataset_args(s)
-    add_dataclass_arguments(s, DataConfig, ["schema_format", "template"], defaults={"schema_format": "all"},
+    add_dataclass_arguments(s, DataConfig, ["schema_format", "template", "schema_prune"],
+                            defaults={"schema_format": "all"},
                             choices={"schema_format": ("all",) + SCHEMA_FORMATS},
                             notes={"schema_format": "to measure: one, or all of them"})
     s.add_argument("--tokenizer", default="default",
