@@ -40,6 +40,7 @@ EVALS = [
     ("base-chat", "default", "base, chat prompt (no prefix)", ["--template", "chat"], 1500),
     ("base-plain", "default", "base, plain prompt (SELECT prefix)", [], 1100),
     ("sft", f"{SFT}/final", "SFT", [], 900),
+    ("sft-grounded", f"{SFT}/final", "SFT", ["--grounded"], 900),
     ("sft-grpo", f"{GRPO}/final", "SFT + GRPO", [], 900),
     ("sft-grpo-grounded", f"{GRPO}/final", "SFT + GRPO", ["--grounded"], 900),
     ("sft-grpo-maj8", f"{GRPO}/final", "SFT + GRPO", ["--decode", "maj@8", "--temperature", "0.8", "--seed", "0"],
@@ -47,14 +48,15 @@ EVALS = [
 ]
 
 
-# the val pair: name, model, estimated seconds
-VAL_EVALS = [("sft-val", f"{SFT}/final", 500), ("sft-grpo-val", f"{GRPO}/final", 500)]
+# on val: name, model, extra eval flags, estimated seconds (SFT vs SFT + GRPO, then the latter grounded)
+VAL_EVALS = [("sft-val", f"{SFT}/final", [], 500), ("sft-grpo-val", f"{GRPO}/final", [], 500),
+             ("sft-grpo-grounded-val", f"{GRPO}/final", ["--grounded"], 500)]
 
 
 def eval_stage(name: str) -> tuple:
     if name in (v[0] for v in VAL_EVALS):
-        _, model, est = next(v for v in VAL_EVALS if v[0] == name)
-        return f"eval {name}", ["eval", "--model", model, *VAL], f"eval/{name}", est
+        _, model, flags, est = next(v for v in VAL_EVALS if v[0] == name)
+        return f"eval {name}", ["eval", "--model", model, *VAL, *flags], f"eval/{name}", est
     _, model, _, flags, est = next(e for e in EVALS if e[0] == name)
     return f"eval {name}", ["eval", "--model", model, *DEV, *flags], f"eval/{name}", est
 
@@ -64,7 +66,8 @@ STAGES = [
     eval_stage("base-chat"), eval_stage("base-plain"),
     ("sft", ["sft", "--recipe", "cpu_spider_sft"], "cpu_spider_sft/final", 2400), eval_stage("sft"),
     ("grpo", ["train", "--recipe", "cpu_spider_grpo"], "cpu_spider_grpo/final", 3300), eval_stage("sft-grpo"),
-    eval_stage("sft-grpo-grounded"), eval_stage("sft-val"), eval_stage("sft-grpo-val"), eval_stage("sft-grpo-maj8"),
+    eval_stage("sft-grpo-grounded"), eval_stage("sft-val"), eval_stage("sft-grpo-val"), eval_stage("sft-grounded"),
+    eval_stage("sft-grpo-grounded-val"), eval_stage("sft-grpo-maj8"),
 ]
 
 
@@ -172,25 +175,27 @@ def table() -> str:
 
 
 def val_comparison() -> str:
-    """SFT vs SFT + GRPO on `val`, question by question: EX per schema size, fixed / broken and the sign test."""
+    """SFT vs SFT + GRPO on `val`, question by question: EX per schema size, fixed / broken and the sign test;
+    then the GRPO model's EX with grounded decoding, where that evaluation ran."""
     from sqlrl.eval.compare import compare_runs
 
+    names = ["SFT", "SFT + GRPO", "SFT + GRPO, grounded"]
     runs = [RUNS / "eval" / name for name, *_ in VAL_EVALS]
-    if not all((r / "summary.json").is_file() for r in runs):
+    done = [r for r in runs if (r / "summary.json").is_file()]
+    if done[:2] != runs[:2]:
         return ""
-    res = compare_runs(runs, RESULTS / "val-compare", names=["SFT", "SFT + GRPO"])
-    change = res["changes"][0]
+    res = compare_runs(done, RESULTS / "val-compare", names=names[:len(done)])
+    change, extra = res["changes"][0], len(done) > 2
     lines = [f"\nOn `val` ({res['runs'][0]['n']} train questions of 12 databases held out of training; "
-             "greedy, spider_ts), SFT vs SFT + GRPO, question by question:\n",
-             "| tables | questions | SFT | SFT + GRPO | fixed | broken | sign test p |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
-    for g, v in res.get("by_tables", {}).items():
-        f = change["by_size"].get(g, {"fixed": 0, "broken": 0, "p_sign": 1.0})
-        lines.append(f"| {g} | {v['n']} | {100 * v['ex'][0]:.1f} | {100 * v['ex'][1]:.1f} | {f['fixed']} | "
-                     f"{f['broken']} | {f['p_sign']:.3g} |")
-    (sft, grpo), n = res["runs"], res["runs"][0]["n"]
-    lines.append(f"| all | {n} | {100 * sft['ex']:.1f} | {100 * grpo['ex']:.1f} | {change['fixed']} | "
-                 f"{change['broken']} | {change['p_sign']:.3g} |")
+             "greedy, spider_ts), SFT vs SFT + GRPO question by question, fixed and broken with a sign test:\n",
+             "| tables | questions | SFT | SFT + GRPO | fixed | broken | sign test p |" + (f" {names[2]} |" * extra),
+             "|---|---:|---:|---:|---:|---:|---:|" + "---:|" * extra]
+    groups = [(g, v["n"], v["ex"], change["by_size"].get(g, {"fixed": 0, "broken": 0, "p_sign": 1.0}))
+              for g, v in res.get("by_tables", {}).items()]
+    groups.append(("all", res["runs"][0]["n"], [r["ex"] for r in res["runs"]], change))
+    for g, n, ex, f in groups:
+        lines.append(f"| {g} | {n} | {100 * ex[0]:.1f} | {100 * ex[1]:.1f} | {f['fixed']} | {f['broken']} | "
+                     f"{f['p_sign']:.3g} |" + (f" {100 * ex[2]:.1f} |" if extra else ""))
     return "\n".join(lines) + "\n"
 
 
