@@ -454,14 +454,21 @@ def test_result_is_the_public_dataclass(sb, bookshop_db):
 
 def test_an_interrupted_batch_does_not_leak_into_the_next(bookshop_db, counts):
     import _thread
+    import signal
 
     slow = "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r"
-    with Sandbox(workers=2, timeout=2.0) as sb:
-        threading.Timer(0.3, _thread.interrupt_main).start()
-        with pytest.raises(KeyboardInterrupt):
-            sb.run_many([(bookshop_db, slow), (bookshop_db, slow + " -- again")])
-        rs = sb.run_many([(bookshop_db, "SELECT count(*) FROM authors"), (bookshop_db, "SELECT count(*) FROM books")])
-        assert [r.rows for r in rs] == [[(counts["authors"],)], [(counts["books"],)]]
+    # Ctrl-C as Python handles it by default: a library loaded by an earlier test may have set its own handler
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with Sandbox(workers=2, timeout=2.0) as sb:
+            threading.Timer(0.3, _thread.interrupt_main).start()
+            with pytest.raises(KeyboardInterrupt):
+                sb.run_many([(bookshop_db, slow), (bookshop_db, slow + " -- again")])
+            rs = sb.run_many([(bookshop_db, "SELECT count(*) FROM authors"),
+                              (bookshop_db, "SELECT count(*) FROM books")])
+            assert [r.rows for r in rs] == [[(counts["authors"],)], [(counts["books"],)]]
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_a_closed_sandbox_starts_again_on_use(bookshop_db):
