@@ -35,30 +35,31 @@ DEV = ["--dataset", "spider", "--split", "dev", "--mode", "spider_ts", "--no-pro
 VAL = ["--dataset", "spider", "--split", "val", "--mode", "spider_ts", "--no-progress"]
 SIZES = ("1-2", "3-5", "6+")  # tables in the question's database
 
-# name, model, stage label, extra eval flags, estimated seconds
+SPLITS = {"dev": DEV, "val": VAL}
+
+# name, model, stage label, split, extra eval flags, estimated seconds
 EVALS = [
-    ("base-chat", "default", "base, chat prompt (no prefix)", ["--template", "chat"], 1500),
-    ("base-plain", "default", "base, plain prompt (SELECT prefix)", [], 1100),
-    ("sft", f"{SFT}/final", "SFT", [], 900),
-    ("sft-grounded", f"{SFT}/final", "SFT", ["--grounded"], 900),
-    ("sft-grpo", f"{GRPO}/final", "SFT + GRPO", [], 900),
-    ("sft-grpo-grounded", f"{GRPO}/final", "SFT + GRPO", ["--grounded"], 900),
-    ("sft-grpo-maj8", f"{GRPO}/final", "SFT + GRPO", ["--decode", "maj@8", "--temperature", "0.8", "--seed", "0"],
-     4500),
+    ("base-chat", "default", "base, chat prompt (no prefix)", "dev", ["--template", "chat"], 1500),
+    ("base-plain", "default", "base, plain prompt (SELECT prefix)", "dev", [], 1100),
+    ("sft", f"{SFT}/final", "SFT", "dev", [], 900),
+    ("sft-grounded", f"{SFT}/final", "SFT", "dev", ["--grounded"], 900),
+    ("sft-grpo", f"{GRPO}/final", "SFT + GRPO", "dev", [], 900),
+    ("sft-grpo-grounded", f"{GRPO}/final", "SFT + GRPO", "dev", ["--grounded"], 900),
+    ("sft-grpo-maj8", f"{GRPO}/final", "SFT + GRPO", "dev",
+     ["--decode", "maj@8", "--temperature", "0.8", "--seed", "0"], 4500),
+    ("sft-val", f"{SFT}/final", "SFT", "val", [], 500),
+    ("sft-grpo-val", f"{GRPO}/final", "SFT + GRPO", "val", [], 500),
+    ("sft-grpo-grounded-val", f"{GRPO}/final", "SFT + GRPO, grounded", "val", ["--grounded"], 500),
 ]
 
 
-# on val: name, model, extra eval flags, estimated seconds (SFT vs SFT + GRPO, then the latter grounded)
-VAL_EVALS = [("sft-val", f"{SFT}/final", [], 500), ("sft-grpo-val", f"{GRPO}/final", [], 500),
-             ("sft-grpo-grounded-val", f"{GRPO}/final", ["--grounded"], 500)]
+def evals(split: str) -> list[tuple]:
+    return [e for e in EVALS if e[3] == split]
 
 
 def eval_stage(name: str) -> tuple:
-    if name in (v[0] for v in VAL_EVALS):
-        _, model, flags, est = next(v for v in VAL_EVALS if v[0] == name)
-        return f"eval {name}", ["eval", "--model", model, *VAL, *flags], f"eval/{name}", est
-    _, model, _, flags, est = next(e for e in EVALS if e[0] == name)
-    return f"eval {name}", ["eval", "--model", model, *DEV, *flags], f"eval/{name}", est
+    _, model, _, split, flags, est = next(e for e in EVALS if e[0] == name)
+    return f"eval {name}", ["eval", "--model", model, *SPLITS[split], *flags], f"eval/{name}", est
 
 
 # name, command, done when this exists, estimated seconds
@@ -147,12 +148,12 @@ def plot_curves(path: Path) -> bool:
 
 def table() -> str:
     """Markdown: one row per evaluation that ran, in both modes."""
-    done = [RUNS / "eval" / e[0] / "summary.json" for e in EVALS]
+    done = [RUNS / "eval" / e[0] / "summary.json" for e in evals("dev")]
     sizes = [t for t in SIZES if any(t in json.loads(p.read_text()).get("by_tables", {}) for p in done if p.is_file())]
     head = ["model", "stage", "decode", "mode", "EX", "easy", "medium", "hard", "extra",
             *(f"{t} tables" for t in sizes), "executable", "eval wall-clock"]
     rows = ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
-    for name, model, stage, *_ in EVALS:
+    for name, model, stage, *_ in evals("dev"):
         if not (RUNS / "eval" / name / "summary.json").is_file():
             rows.append(f"| `{model}` | {stage} | - | - | not run yet |" + " |" * (len(head) - 5))
             continue
@@ -179,8 +180,8 @@ def val_comparison() -> str:
     then the GRPO model's EX with grounded decoding, where that evaluation ran."""
     from sqlrl.eval.compare import compare_runs
 
-    names = ["SFT", "SFT + GRPO", "SFT + GRPO, grounded"]
-    runs = [RUNS / "eval" / name for name, *_ in VAL_EVALS]
+    names = [stage for _, _, stage, *_ in evals("val")]
+    runs = [RUNS / "eval" / name for name, *_ in evals("val")]
     done = [r for r in runs if (r / "summary.json").is_file()]
     if done[:2] != runs[:2]:
         return ""
@@ -201,7 +202,7 @@ def val_comparison() -> str:
 
 def write_results() -> str:
     RESULTS.mkdir(exist_ok=True)
-    for name, *_ in EVALS + VAL_EVALS:
+    for name, *_ in EVALS:
         for run_dir in (RUNS / "eval" / name, RUNS / "eval" / f"{name}-bird"):
             if (run_dir / "summary.json").is_file():
                 dest = RESULTS / run_dir.name

@@ -260,6 +260,30 @@ def test_hallucinated_names_become_impossible(tiny, tok, dbs, names, sample):
         assert proc.stats["interventions"] >= len(BAD_SCRIPTS)
 
 
+def test_looping():
+    from sqlrl.eval.grounded import looping
+
+    block = [5, 6, 7, 8]
+    assert looping([1, 2] + block * 3)
+    assert not looping([1, 2] + block * 2 + [5, 6, 7])  # third repeat not finished
+    assert not looping([9] * 11) and looping([9] * 12)  # a one-token block needs 12 in all
+    assert not looping(list(range(40)))
+    assert not looping([1, 2, 3, 1, 2, 4, 1, 2, 3])
+
+
+@pytest.mark.parametrize("sample", [False, True], ids=["greedy", "sampling"])
+def test_a_looping_row_is_ended_and_the_others_go_on(tiny, tok, dbs, sample):
+    loop = " name FROM singer WHERE age = (SELECT age FROM singer WHERE age = (SELECT age" * 8
+    rows = [example(dbs, "concerts", f"question {i}?") for i in range(2)]
+    scripts = [loop, VALID_SCRIPTS[3]]
+    plain, _ = run(tiny, tok, rows, scripts, grounded=False, sample=sample, max_new_tokens=96)
+    assert plain[0] == loop[:len(plain[0])] and len(plain[0]) > 4 * len(loop) // 8
+    grounded, proc = run(tiny, tok, rows, scripts, grounded=True, sample=sample, max_new_tokens=96)
+    assert grounded[0] == loop[:len(grounded[0])]  # the loop as written, cut after its third round
+    assert 3 * len(loop) // 8 <= len(grounded[0]) < 4 * len(loop) // 8
+    assert grounded[1] == VALID_SCRIPTS[3] and proc.stats["loops_ended"] == 1
+
+
 def test_cte_names_in_a_template_without_prefix(tiny_model_dir, tok, dbs):
     from sqlrl.models import load_model
 

@@ -18,6 +18,11 @@ when that one is refused does it look further down the ranking.
 A refused token costs one probe of a few characters; a step where nothing is refused costs
 one probe per row.
 
+Where the constraint leaves the model no name it wanted, it can fall into a loop, writing
+the same stretch of SQL again and again until the token limit, and a generation batch lasts
+as long as its longest row. A row whose last tokens are one block repeated (`looping`) is
+ended there: its SQL is broken either way, and the batch goes on without it.
+
 The processor notices a new `generate` call by itself (the ids are not the last call's plus
 one token), so one instance serves every batch of an evaluation or a training run.
 """
@@ -64,6 +69,20 @@ def token_texts(tokenizer) -> list[str]:
     except TypeError:  # not weak-referenceable: computed again next time
         pass
     return texts
+
+
+def looping(ids: list, min_tokens: int = 12, repeats: int = 3, max_period: int = 48) -> bool:
+    """Whether `ids` ends with one block of tokens written `repeats` times in a row (at least
+    `min_tokens` tokens in all, so a block of one token must come 12 times)."""
+    n = len(ids)
+    for p in range(1, min(max_period, n // repeats) + 1):
+        reps = max(repeats, -(-min_tokens // p))
+        if reps * p > n:
+            continue
+        tail = ids[n - p:]
+        if all(ids[n - (k + 1) * p:n - k * p] == tail for k in range(1, reps)):
+            return True
+    return False
 
 
 def db_names(db_path) -> DbNames:
@@ -126,7 +145,8 @@ class GroundedLogitsProcessor(_processor_base()):
     `end_ids`: tokens that end the answer (EOS and one-token stop strings); they are refused
     in the middle of a name. `sampling`: None for greedy, else a dict or GenerationConfig
     with do_sample, temperature, top_k, top_p, min_p (`configure`). `stats` counts
-    row-steps, refusals ("interventions") and rows without a known database.
+    row-steps, refusals ("interventions"), rows ended in a loop ("loops_ended") and rows
+    without a known database.
     """
 
     def __init__(self, tokenizer, template, index: SchemaIndex, *, end_ids=(), sampling=None):
@@ -292,11 +312,26 @@ class GroundedLogitsProcessor(_processor_base()):
     def _live(self, row: _Row) -> bool:
         return not row.done and row.scan is not None
 
+    def _end_loop(self, row: _Row) -> int | None:
+        """An end token if the row is looping (it then counts as ended), else None."""
+        if not self.end_ids or not looping(row.ids):
+            return None
+        self.stats["loops_ended"] += 1
+        row.done = True
+        eos = self.tokenizer.eos_token_id
+        return eos if eos in self.end_ids else min(self.end_ids)
+
     def _greedy(self, scores):
         best = scores.argmax(-1).tolist()
         out = scores
         for r, row in enumerate(self._rows):
             if not self._live(row):
+                continue
+            end = self._end_loop(row)
+            if end is not None:
+                out = scores.clone() if out is scores else out
+                out[r] = float("-inf")
+                out[r, end] = 0.0
                 continue
             if row.scan.constraining:
                 self.stats["sql_steps"] += 1
@@ -326,6 +361,10 @@ class GroundedLogitsProcessor(_processor_base()):
         draws = torch.multinomial(torch.softmax(self._warp(input_ids, scores), dim=-1), 1).squeeze(1).tolist()
         for r, row in enumerate(self._rows):
             if not self._live(row):
+                continue
+            end = self._end_loop(row)
+            if end is not None:
+                draws[r] = end
                 continue
             if row.scan.constraining:
                 self.stats["sql_steps"] += 1
