@@ -389,6 +389,7 @@ def test_grpo_samples_grounded_and_the_loss_stays_finite(tiny_model_dir, tmp_pat
     assert steps and all(math.isfinite(rec["loss"]) for rec in steps)
     assert sum(rec.get("grounded/sql_tokens", 0) for rec in log) > 0  # TRL's sampling went through the processor
     assert sum(rec.get("grounded/refused", 0) for rec in log) > 0  # and a random model needed steering
+    assert all("grounded/loops_ended" in rec for rec in steps)
 
 
 @pytest.mark.parametrize("override,message", [

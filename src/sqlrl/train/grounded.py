@@ -66,9 +66,10 @@ def _counters(stats):
 
         def extras(self, state) -> dict:
             now = dict(stats)
-            d = {k: now.get(k, 0) - self.seen.get(k, 0) for k in ("sql_steps", "interventions", "given_up")}
+            keys = {"sql_steps": "sql_tokens", "interventions": "refused", "given_up": "given_up",
+                    "loops_ended": "loops_ended"}
+            d = {f"grounded/{v}": now.get(k, 0) - self.seen.get(k, 0) for k, v in keys.items()}
             self.seen = now
-            return {"grounded/sql_tokens": d["sql_steps"], "grounded/refused": d["interventions"],
-                    "grounded/given_up": d["given_up"]}
+            return d
 
     return GroundedCounters()
