@@ -36,14 +36,13 @@ def main() -> None:
     args = ap.parse_args()
 
     from sqlrl import config
-    from sqlrl.data.schema import read_tables
+    from sqlrl.eval.schema_size import size_bucket, table_count
     from sqlrl.models import load_tokenizer
     from sqlrl.train.dataset import prompt_dataset
 
     base = config.load(args.recipe)
     tok = load_tokenizer(base.model.name)
     batch, cap_len = base.training["per_device_train_batch_size"], base.training["max_length"]
-    n_tables: dict[str, int] = {}
     print(f"{args.recipe}: {base.data.dataset}/{base.data.split}, batch {batch}, examples capped at {cap_len} tokens")
     print("  schema   prompt cap  examples  6+ tables  mean tokens  padded/ex random  grouped   vs first row")
     first = None
@@ -56,10 +55,7 @@ def main() -> None:
             for ex in ds:
                 ids = tok.apply_chat_template(ex["prompt"] + ex["completion"], tokenize=True, return_dict=False)
                 lengths.append(min(len(ids), cap_len))
-                path = ex["db_path"]
-                if path not in n_tables:
-                    n_tables[path] = len(read_tables(path))
-                large += n_tables[path] >= 6
+                large += size_bucket(table_count(ex["db_path"])) == "6+"
             rand, grouped = (padded_per_example(lengths, batch, g) for g in (False, True))
             first = first or rand
             print(f"  {'pruned' if prune else 'full':8} {cap:>10} {len(lengths):>9} {large / len(lengths):>9.1%} "

@@ -79,6 +79,8 @@ def looping(ids: list, min_tokens: int = 12, repeats: int = 3, max_period: int =
         reps = max(repeats, -(-min_tokens // p))
         if reps * p > n:
             continue
+        if ids[-1] != ids[-1 - p]:  # cheap first test: the last token repeats p tokens back
+            continue
         tail = ids[n - p:]
         if all(ids[n - (k + 1) * p:n - k * p] == tail for k in range(1, reps)):
             return True
@@ -327,21 +329,10 @@ class GroundedLogitsProcessor(_processor_base()):
         for r, row in enumerate(self._rows):
             if not self._live(row):
                 continue
-            end = self._end_loop(row)
-            if end is not None:
-                out = scores.clone() if out is scores else out
-                out[r] = float("-inf")
-                out[r, end] = 0.0
-                continue
-            if row.scan.constraining:
-                self.stats["sql_steps"] += 1
-            if self._allowed(row, best[r]):
-                continue
-            self.stats["interventions"] += 1
-            choice = self._best_allowed(row, scores[r], {best[r]})
-            if choice is None:  # nothing fits: let the model go on, unchecked for this SQL
-                self.stats["given_up"] += 1
-                row.scan.kill()
+            choice = self._end_loop(row)
+            if choice is None:
+                choice = self._greedy_choice(row, scores[r], best[r])
+            if choice is None:
                 continue
             if out is scores:
                 out = scores.clone()
@@ -349,6 +340,19 @@ class GroundedLogitsProcessor(_processor_base()):
             out[r] = float("-inf")
             out[r, choice] = keep
         return out
+
+    def _greedy_choice(self, row: _Row, scores, best: int) -> int | None:
+        """The token to write instead of the model's `best`, or None to leave the row's scores as they are."""
+        if row.scan.constraining:
+            self.stats["sql_steps"] += 1
+        if self._allowed(row, best):
+            return None
+        self.stats["interventions"] += 1
+        choice = self._best_allowed(row, scores, {best})
+        if choice is None:  # nothing fits: let the model go on, unchecked for this SQL
+            self.stats["given_up"] += 1
+            row.scan.kill()
+        return choice
 
     def _warp(self, input_ids, scores):
         for w in self.warpers:
