@@ -148,20 +148,21 @@ def plot_curves(path: Path) -> bool:
 
 def table() -> str:
     """Markdown: one row per evaluation that ran, in both modes."""
-    done = [RUNS / "eval" / e[0] / "summary.json" for e in evals("dev")]
-    sizes = [t for t in SIZES if any(t in json.loads(p.read_text()).get("by_tables", {}) for p in done if p.is_file())]
+    found = {e[0]: RUNS / "eval" / e[0] / "summary.json" for e in evals("dev")}
+    firsts = {name: json.loads(p.read_text()) for name, p in found.items() if p.is_file()}
+    sizes = [t for t in SIZES if any(t in s.get("by_tables", {}) for s in firsts.values())]
     head = ["model", "stage", "decode", "mode", "EX", "easy", "medium", "hard", "extra",
             *(f"{t} tables" for t in sizes), "executable", "eval wall-clock"]
     rows = ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     for name, model, stage, *_ in evals("dev"):
-        if not (RUNS / "eval" / name / "summary.json").is_file():
+        if name not in firsts:
             rows.append(f"| `{model}` | {stage} | - | - | not run yet |" + " |" * (len(head) - 5))
             continue
-        first = json.loads((RUNS / "eval" / name / "summary.json").read_text())
+        first = firsts[name]
         elapsed = first["meta"]["elapsed_s"]
         decode = first["decode"] + (", grounded" if first["meta"].get("grounded") else "")
-        for run_dir in filter(None, (RUNS / "eval" / name, rescore_bird(name))):
-            s = json.loads((run_dir / "summary.json").read_text())
+        bird = rescore_bird(name)
+        for s in filter(None, (first, bird and json.loads((bird / "summary.json").read_text()))):
             groups = [s["by_difficulty"].get(d, {}).get("ex") for d in ("easy", "medium", "hard", "extra")]
             groups += [s.get("by_tables", {}).get(t, {}).get("ex") for t in sizes]
             cells = " | ".join("-" if x is None else f"{100 * x:.1f}" for x in groups)
