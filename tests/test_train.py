@@ -116,6 +116,22 @@ def test_grpo_prompt_continues_the_prestarted_turn_like_eval(tiny_model_dir, tmp
     assert ds[0]["prompt"] == render_prompt(tok, get_template("plain"), row)
 
 
+def test_min_tables_trains_only_on_large_schemas(tiny_model_dir, tmp_path):
+    """data.min_tables drops questions on smaller databases before `limit` counts; validation rows keep them all."""
+    from sqlrl.eval.schema_size import table_count
+    from sqlrl.train.dataset import load_rows
+
+    every = load_rows(tiny_cfg(tiny_model_dir, tmp_path, "data.limit=null"), "train")
+    sizes = {row["db_id"]: table_count(row["db_path"]) for row in every}
+    assert sorted(set(sizes.values())) == [3, 4]  # the demo's flights has 3 tables, bookshop and school 4
+    large = load_rows(tiny_cfg(tiny_model_dir, tmp_path, "data.limit=null"), "train", min_tables=4)
+    assert len(large) == sum(sizes[row["db_id"]] == 4 for row in every) < len(every)
+    assert {table_count(row["db_path"]) for row in large} == {4}
+    assert len(load_rows(tiny_cfg(tiny_model_dir, tmp_path, "data.limit=5"), "train", min_tables=4)) == 5
+    with pytest.raises(UserError, match="data.min_tables=5 removes every example"):
+        load_rows(tiny_cfg(tiny_model_dir, tmp_path), "train", min_tables=5)
+
+
 def test_resume_trains_on_the_prompts_the_prefilter_kept(tiny_model_dir, tmp_path, monkeypatch):
     """The prefilter samples at random: a resumed run must reuse the first run's choice, not filter again."""
     from sqlrl.train import grpo, prefilter

@@ -64,6 +64,9 @@ class DataConfig:
     schema_prune: bool = field(default=False, metadata={
         "help": "show each question only the tables it likely needs (named in it, and their foreign-key neighbours) "
                 "on databases of more than 3 tables: shorter prompts (docs/data.md)"})
+    min_tables: int = field(default=0, metadata={
+        "help": "training: keep only questions on databases of at least N tables (before limit), to spend the "
+                "steps where schemas are large", "metavar": "N"})
     template: str = field(default="plain", metadata={"help": "prompt template"})
     limit: int | None = field(default=None, metadata={"help": "use only the first N examples (training: after "
                                                               "shuffling)", "metavar": "N"})

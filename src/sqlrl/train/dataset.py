@@ -7,16 +7,30 @@ from sqlrl.config import RunConfig
 from sqlrl.errors import UserError
 
 
-def load_rows(cfg: RunConfig, split: str):
+def load_rows(cfg: RunConfig, split: str, min_tables: int = 0):
+    """The split's rows, on databases of at least `min_tables` tables, shuffled, the first `data.limit`."""
     from sqlrl.data import load_dataset
 
     ds = load_dataset(cfg.data.dataset, split, data_dir=cfg.data.data_dir, schema_format=cfg.data.schema_format,
                       schema_prune=cfg.data.schema_prune)
     if len(ds) == 0:
         raise UserError(f"dataset '{cfg.data.dataset}' split '{split}' has no examples.")
+    if min_tables:
+        ds = _on_large_schemas(ds, min_tables)
     ds = ds.shuffle(seed=cfg.data.seed)
     if cfg.data.limit:
         ds = ds.select(range(min(cfg.data.limit, len(ds))))
+    return ds
+
+
+def _on_large_schemas(ds, min_tables: int):
+    from sqlrl.eval.schema_size import table_count
+
+    before = len(ds)
+    ds = ds.filter(lambda ex: (table_count(ex["db_path"]) or 0) >= min_tables)
+    print(f"sqlrl: kept {len(ds)}/{before} examples on databases of at least {min_tables} tables")
+    if len(ds) == 0:
+        raise UserError(f"data.min_tables={min_tables} removes every example; lower it.")
     return ds
 
 
@@ -31,7 +45,7 @@ def prompt_dataset(cfg: RunConfig, split: str, tokenizer, with_answer: bool = Fa
     from sqlrl.prompts import get_template
 
     template = get_template(cfg.data.template)
-    ds = load_rows(cfg, split)
+    ds = load_rows(cfg, split, cfg.data.min_tables)
     if with_answer:
         ds = ds.map(lambda ex: _sft_pair(template.messages(ex), template, ex["gold_sql"]))
     else:
