@@ -203,8 +203,8 @@ def val_comparison() -> str:
 
 def write_results() -> str:
     RESULTS.mkdir(exist_ok=True)
-    for name, *_ in EVALS:
-        bird = rescore_bird(name) if name in {e[0] for e in evals("dev")} else None  # before copying it
+    for name, _, _, split, *_ in EVALS:
+        bird = rescore_bird(name) if split == "dev" else None  # made before the copy
         for run_dir in filter(None, (RUNS / "eval" / name, bird)):
             if (run_dir / "summary.json").is_file():
                 dest = RESULTS / run_dir.name
