@@ -128,6 +128,9 @@ def test_min_tables_trains_only_on_large_schemas(tiny_model_dir, tmp_path):
     assert len(large) == sum(sizes[row["db_id"]] == 4 for row in every) < len(every)
     assert {table_count(row["db_path"]) for row in large} == {4}
     assert len(load_rows(tiny_cfg(tiny_model_dir, tmp_path, "data.limit=5"), "train", min_tables=4)) == 5
+    # The validation callback calls load_rows(cfg, split): data.min_tables does not reach it.
+    assert len(load_rows(tiny_cfg(tiny_model_dir, tmp_path, "data.limit=null", "data.min_tables=4"), "train")) \
+        == len(every)
     with pytest.raises(UserError, match="data.min_tables=5 removes every example"):
         load_rows(tiny_cfg(tiny_model_dir, tmp_path), "train", min_tables=5)
 
