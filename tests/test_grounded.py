@@ -390,6 +390,9 @@ def test_grpo_samples_grounded_and_the_loss_stays_finite(tiny_model_dir, tmp_pat
     assert sum(rec.get("grounded/sql_tokens", 0) for rec in log) > 0  # TRL's sampling went through the processor
     assert sum(rec.get("grounded/refused", 0) for rec in log) > 0  # and a random model needed steering
     assert all("grounded/loops_ended" in rec for rec in steps)
+    summary = next(rec for rec in log if "train_runtime" in rec)  # the run's totals, for the model card
+    per_record = sum(rec.get("grounded/sql_tokens", 0) for rec in log if rec is not summary)
+    assert summary["grounded/sql_tokens"] == per_record
 
 
 @pytest.mark.parametrize("override,message", [

@@ -60,16 +60,22 @@ def _counters(stats):
     """A callback logging, per log record, how often grounding refused the sampled token."""
     from sqlrl.train.callbacks import _LogExtras
 
+    keys = {"sql_steps": "sql_tokens", "interventions": "refused", "given_up": "given_up",
+            "loops_ended": "loops_ended"}
+
     class GroundedCounters(_LogExtras):
+        """Counts since the previous log record; the run's closing summary record gets the run's totals."""
+
         def __init__(self):
-            self.seen = dict(stats)
+            self.first, self.seen, self.summary = dict(stats), dict(stats), False
+
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            self.summary = logs is not None and "train_runtime" in logs
+            super().on_log(args, state, control, logs=logs, **kwargs)
 
         def extras(self, state) -> dict:
-            now = dict(stats)
-            keys = {"sql_steps": "sql_tokens", "interventions": "refused", "given_up": "given_up",
-                    "loops_ended": "loops_ended"}
-            d = {f"grounded/{v}": now.get(k, 0) - self.seen.get(k, 0) for k, v in keys.items()}
+            now, since = dict(stats), self.first if self.summary else self.seen
             self.seen = now
-            return d
+            return {f"grounded/{v}": now.get(k, 0) - since.get(k, 0) for k, v in keys.items()}
 
     return GroundedCounters()
