@@ -46,6 +46,23 @@ def test_saved_adapter_loads_and_generates(tiny_model_dir, tmp_path):
     assert model.generate(**ids, max_new_tokens=3, do_sample=False).shape[1] == ids["input_ids"].shape[1] + 3
 
 
+def test_training_goes_on_from_an_adapter(tiny_model_dir, tmp_path):
+    """GRPO from a GRPO run's LoRA checkpoint: merged first (TRL refuses a second LoRA on an adapter), and the
+    new adapter, whose base is that checkpoint, loads with both adapters applied."""
+    from peft import PeftModel
+
+    from sqlrl.models import adapter_base, load_model, load_tokenizer
+    from sqlrl.train.grpo import train
+
+    first = train(tiny_cfg(tiny_model_dir, tmp_path / "one", "training.max_steps=1"))
+    second = train(tiny_cfg(first, tmp_path / "two", "training.max_steps=1"))
+    assert adapter_base(second) == str(first)
+    model, tok = load_model(str(second)), load_tokenizer(str(second))
+    assert not isinstance(model.get_base_model(), PeftModel)  # the first adapter merged, not stacked
+    ids = tok("SELECT", return_tensors="pt")
+    assert model.generate(**ids, max_new_tokens=2, do_sample=False).shape[1] == ids["input_ids"].shape[1] + 2
+
+
 def test_sft_runs(tiny_model_dir, tmp_path):
     from sqlrl.train.sft import train
 

@@ -55,6 +55,11 @@ def is_model_dir(path: Path) -> bool:
     return (path / "config.json").is_file()
 
 
+def is_adapter_dir(path: Path) -> bool:
+    """A LoRA checkpoint (adapter weights naming their base model), as sqlrl's GRPO runs save."""
+    return (path / "adapter_config.json").is_file()
+
+
 def pull(name: str = DEFAULT_MODEL, force: bool = False) -> Path:
     """Fetch a bundled model into the cache and return its directory (no-op if cached)."""
     name = ALIASES.get(name, name)
@@ -116,7 +121,7 @@ def name_problem(name: str | None) -> str | None:
         return None
     path = Path(name).expanduser()
     if path.exists():
-        if path.is_dir() and (is_model_dir(path) or (path / "adapter_config.json").is_file()):
+        if path.is_dir() and (is_model_dir(path) or is_adapter_dir(path)):
             return None
         what = "is a file, not a model directory" if path.is_file() else "has no config.json or adapter_config.json"
         return (f"model {path} {what}: give a directory written by save_pretrained, a Hugging Face id, "
@@ -209,16 +214,18 @@ def load_model(name: str | None = None, dtype: str = "auto", device: str | None 
         raise UserError(f"unknown dtype {dtype!r}; choose one of {', '.join(DTYPES)}.")
     torch_dtype = {"auto": "auto", "float32": torch.float32, "bfloat16": torch.bfloat16,
                    "float16": torch.float16}[dtype]
-    try:
-        if Path(path, "adapter_config.json").is_file():
-            from peft import PeftModel
+    if is_adapter_dir(Path(path)):
+        from peft import PeftModel
 
-            base = AutoModelForCausalLM.from_pretrained(adapter_base(Path(path)), dtype=torch_dtype)
-            model = PeftModel.from_pretrained(base, path)
-        else:
+        base = load_model(adapter_base(Path(path)), dtype=dtype)
+        if isinstance(base, PeftModel):  # an adapter trained on top of another adapter's model
+            base = base.merge_and_unload()
+        model = PeftModel.from_pretrained(base, path)
+    else:
+        try:
             model = AutoModelForCausalLM.from_pretrained(path, dtype=torch_dtype)
-    except OSError as e:
-        raise _hub_error(path, e) from e
+        except OSError as e:
+            raise _hub_error(path, e) from e
     if device:
         model.to(device)
     return model.eval()
@@ -236,7 +243,7 @@ def adapter_base(adapter_dir: Path) -> str:
     if rel.is_absolute() or rel.exists():
         return base
     for parent in adapter_dir.resolve().parents:
-        if is_model_dir(parent / rel):
+        if is_model_dir(parent / rel) or is_adapter_dir(parent / rel):
             return str(parent / rel)
     return base  # a Hugging Face id, or missing: from_pretrained says which
 

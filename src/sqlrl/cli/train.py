@@ -97,10 +97,10 @@ def _check_accelerate_config(path: Path, cuda: bool) -> None:
 
 
 def _cmd_export(args) -> int:
-    from sqlrl.models import load_model, load_tokenizer
+    from sqlrl.models import is_adapter_dir, load_model, load_tokenizer
 
     src = Path(args.checkpoint)
-    if not (src / "adapter_config.json").is_file():
+    if not is_adapter_dir(src):
         raise UserError(f"{src} holds no LoRA adapter (adapter_config.json); only adapter checkpoints need merging.")
     model = load_model(str(src))
     merged = model.merge_and_unload()
