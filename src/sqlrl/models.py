@@ -204,8 +204,12 @@ def load_tokenizer(name: str | None = None):
     return tok
 
 
-def load_model(name: str | None = None, dtype: str = "auto", device: str | None = None):
-    """Load a causal LM (and a merged/adapter checkpoint directory written by sqlrl)."""
+def load_model(name: str | None = None, dtype: str = "auto", device: str | None = None, merge: bool = False):
+    """Load a causal LM (and a merged/adapter checkpoint directory written by sqlrl).
+
+    `merge=True` folds a LoRA adapter into its base and returns a plain model that names the
+    adapter directory as where it came from (an adapter trained on it then names that directory).
+    """
     import torch
     from transformers import AutoModelForCausalLM
 
@@ -217,10 +221,11 @@ def load_model(name: str | None = None, dtype: str = "auto", device: str | None 
     if is_adapter_dir(Path(path)):
         from peft import PeftModel
 
-        base = load_model(adapter_base(Path(path)), dtype=dtype)
-        if isinstance(base, PeftModel):  # an adapter trained on top of another adapter's model
-            base = base.merge_and_unload()
+        base = load_model(adapter_base(Path(path)), dtype=dtype, merge=True)  # itself an adapter: trained on from one
         model = PeftModel.from_pretrained(base, path)
+        if merge:
+            model = model.merge_and_unload()
+            model.name_or_path = model.config.name_or_path = path
     else:
         try:
             model = AutoModelForCausalLM.from_pretrained(path, dtype=torch_dtype)

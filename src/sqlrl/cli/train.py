@@ -102,8 +102,7 @@ def _cmd_export(args) -> int:
     src = Path(args.checkpoint)
     if not is_adapter_dir(src):
         raise UserError(f"{src} holds no LoRA adapter (adapter_config.json); only adapter checkpoints need merging.")
-    model = load_model(str(src))
-    merged = model.merge_and_unload()
+    merged = load_model(str(src), merge=True)
     out = Path(args.out or f"{src}-merged")
     merged.save_pretrained(out)
     load_tokenizer(str(src)).save_pretrained(out)

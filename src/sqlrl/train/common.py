@@ -124,7 +124,7 @@ def is_main_process() -> bool:
 def load_model_and_tokenizer(cfg: RunConfig):
     import torch
 
-    from sqlrl.models import load_model, load_tokenizer, resolve
+    from sqlrl.models import is_adapter_dir, load_model, load_tokenizer, resolve
 
     if cfg.model.backend == "unsloth":
         from sqlrl.train.backend import load_unsloth
@@ -140,13 +140,9 @@ def load_model_and_tokenizer(cfg: RunConfig):
                                    bnb_4bit_compute_dtype=torch.bfloat16, bnb_4bit_use_double_quant=True)
         model = AutoModelForCausalLM.from_pretrained(resolve(cfg.model.name), quantization_config=quant)
     else:
-        from peft import PeftModel
-
-        model = load_model(cfg.model.name, dtype=cfg.model.dtype)
-        if isinstance(model, PeftModel):  # a LoRA checkpoint: train the model it makes, a fresh LoRA on top
+        if is_adapter_dir(Path(cfg.model.name).expanduser()):  # train the model it makes, a fresh LoRA on top
             print(f"sqlrl: {cfg.model.name} is a LoRA adapter: merged into its base model before training")
-            model = model.merge_and_unload()
-            model.name_or_path = model.config.name_or_path = resolve(cfg.model.name)  # the new adapter's base
+        model = load_model(cfg.model.name, dtype=cfg.model.dtype, merge=True)
     model.train()
     return model, tokenizer
 

@@ -67,14 +67,11 @@ def _counters(stats):
         """Counts since the previous log record; the run's closing summary record gets the run's totals."""
 
         def __init__(self):
-            self.first, self.seen, self.summary = dict(stats), dict(stats), False
-
-        def on_log(self, args, state, control, logs=None, **kwargs):
-            self.summary = logs is not None and "train_runtime" in logs
-            super().on_log(args, state, control, logs=logs, **kwargs)
+            self.first, self.seen = dict(stats), dict(stats)
 
         def extras(self, state) -> dict:
-            now, since = dict(stats), self.first if self.summary else self.seen
+            summary = bool(state.log_history) and "train_runtime" in state.log_history[-1]  # the record being logged
+            now, since = dict(stats), self.first if summary else self.seen
             self.seen = now
             return {f"grounded/{v}": now.get(k, 0) - since.get(k, 0) for k, v in keys.items()}
 
