@@ -17,14 +17,7 @@ import asyncio
 
 from sqlrl.config import EnvConfig
 from sqlrl.envs.sql_env import REASONS, SQLEnv
-
-try:
-    import verifiers.v1 as vf
-except ImportError as e:  # the optional extra is missing
-    vf = None
-    IMPORT_ERROR: ImportError | None = e
-else:
-    IMPORT_ERROR = None
+from sqlrl.rewards.verifiers_env import vf  # None when the optional extra is missing
 
 
 def episode_trace_metrics(env: SQLEnv) -> dict[str, float]:
