@@ -9,7 +9,16 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from sqlrl.data.records import InvalidItem, Skipped, get_text, iter_json_array, require_file
+from sqlrl.data.records import (
+    Skipped,
+    collect_rows,
+    example_row,
+    existing_db,
+    first_use,
+    get_text,
+    iter_json_array,
+    require_file,
+)
 
 
 def _split_file(data_dir: Path, split: str) -> Path:
@@ -42,30 +51,17 @@ def column_comments(db_path: Path) -> dict:
 def load(split: str, data_dir: Path, skipped: Skipped, skip_invalid: bool = False, **_) -> list[dict]:
     """Rows of one BIRD split, keeping BIRD's own difficulty (simple / moderate / challenging)."""
     path = _split_file(data_dir, split)
-    rows = []
-    first_line: dict[str, int] = {}  # question_id -> line it was first used on
-    for i, (line, item) in enumerate(iter_json_array(path)):
-        try:
-            qid = item.get("question_id", i) if isinstance(item, dict) else i
-            first = first_line.setdefault(str(qid), line)
-            if first != line:  # ids are bird-<split>-<question_id>: they must be unique
-                raise InvalidItem(path, line, "question_id",
-                                  f"duplicate question_id {qid!r} (first used on line {first})")
-            db_id = get_text(item, "db_id", path, line)
-            db_path = db_path_for(path, split, db_id)
-            if not db_path.is_file():
-                raise InvalidItem(path, line, "db_id", f"no database for {db_id!r} (expected {db_path})")
-            rows.append({
-                "id": f"bird-{split}-{qid}",
-                "db_id": db_id,
-                "db_path": str(db_path.resolve()),
-                "question": get_text(item, "question", path, line),
-                "gold_sql": get_text(item, ("SQL", "sql", "query"), path, line),
-                "evidence": get_text(item, "evidence", path, line, required=False),
-                "difficulty": get_text(item, "difficulty", path, line, required=False) or "unknown",
-            })
-        except InvalidItem as e:
-            if not skip_invalid:
-                raise
-            skipped.add(e)
-    return rows
+    seen: dict[str, int] = {}  # question_id -> line it was first used on
+
+    def row(i, line, item):
+        qid = item.get("question_id", i) if isinstance(item, dict) else i
+        first_use(seen, qid, path, line, "question_id")  # ids are bird-<split>-<question_id>
+        db_id = get_text(item, "db_id", path, line)
+        db_path = existing_db(db_path_for(path, split, db_id), db_id, path, line)
+        question = get_text(item, "question", path, line)
+        return example_row(f"bird-{split}-{qid}", db_id, db_path, question,
+                           get_text(item, ("SQL", "sql", "query"), path, line),
+                           evidence=get_text(item, "evidence", path, line, required=False),
+                           difficulty=get_text(item, "difficulty", path, line, required=False) or "unknown")
+
+    return collect_rows(iter_json_array(path), row, skipped, skip_invalid)

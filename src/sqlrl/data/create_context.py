@@ -16,7 +16,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from sqlrl.data.records import InvalidItem, Skipped, example_row, get_text, iter_json_array, require_file
+from sqlrl.data.records import InvalidItem, Skipped, collect_rows, example_row, get_text, iter_json_array, require_file
 from sqlrl.paths import build_dir
 
 _CREATE = re.compile(r"CREATE\s+TABLE\s+([\w\"`\[\]]+)\s*\((.*?)\)\s*(?:;|$)", re.I | re.S)
@@ -70,25 +70,21 @@ def load(split: str, data_dir: Path, skipped: Skipped, skip_invalid: bool = Fals
     (default: `<data_dir>/../spider`)."""
     path = require_file(data_dir / f"{split}.json", f"sql-create-context {split} file")
     spider_dir = Path(spider_dir) if spider_dir else data_dir.parent / "spider"
-    rows = []
-    for i, (line, item) in enumerate(iter_json_array(path)):
-        try:
-            context = get_text(item, "context", path, line)
-            gold = get_text(item, ("answer", "sql", "query"), path, line)
-            db_id = get_text(item, "db_id", path, line, required=False)
-            real = spider_dir / "database" / db_id / f"{db_id}.sqlite" if db_id else None
-            if real is not None and real.is_file() and not from_context:
-                db_path, source = real, "original"
-            else:
-                try:
-                    db_path, source = build_context_db(context), "built_from_context"
-                except sqlite3.Error as e:
-                    raise InvalidItem(path, line, "context", f"the DDL does not execute ({e})") from None
-                db_id = db_id or f"context_{db_path.stem}"
-            rows.append(example_row(f"sql_create_context-{split}-{i}", db_id, db_path,
-                                    get_text(item, "question", path, line), gold, db_source=source))
-        except InvalidItem as e:
-            if not skip_invalid:
-                raise
-            skipped.add(e)
-    return rows
+
+    def row(i, line, item):
+        context = get_text(item, "context", path, line)
+        gold = get_text(item, ("answer", "sql", "query"), path, line)
+        db_id = get_text(item, "db_id", path, line, required=False)
+        real = spider_dir / "database" / db_id / f"{db_id}.sqlite" if db_id else None
+        if real is not None and real.is_file() and not from_context:
+            db_path, source = real, "original"
+        else:
+            try:
+                db_path, source = build_context_db(context), "built_from_context"
+            except sqlite3.Error as e:
+                raise InvalidItem(path, line, "context", f"the DDL does not execute ({e})") from None
+            db_id = db_id or f"context_{db_path.stem}"
+        return example_row(f"sql_create_context-{split}-{i}", db_id, db_path,
+                           get_text(item, "question", path, line), gold, db_source=source)
+
+    return collect_rows(iter_json_array(path), row, skipped, skip_invalid)

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlrl.data.hardness import spider_hardness
-from sqlrl.data.records import InvalidItem, Skipped, get_text, iter_jsonl
+from sqlrl.data.records import InvalidItem, Skipped, collect_rows, example_row, first_use, get_text, iter_jsonl
 
 
 def _resolve_db(item: dict, path: Path, line: int, db_dir: Path) -> tuple[str, Path]:
@@ -39,32 +38,18 @@ def load(split: str, data_dir: Path | None, skipped: Skipped, skip_invalid: bool
     """Rows of the JSONL file `split` (a path); `db_dir` resolves `db_id` items."""
     path = Path(split).expanduser().resolve()
     db_dir = Path(db_dir) if db_dir else (Path(data_dir) if data_dir else path.parent)
-    rows = []
-    first_line: dict[str, int] = {}  # id -> line it was first used on
-    for line, item in iter_jsonl(path, skipped if skip_invalid else None):
-        try:
-            if not isinstance(item, dict):
-                raise InvalidItem(path, line, None, f"expected a JSON object, got {type(item).__name__}")
-            if "id" in item:
-                # Evaluation reports and predictions are keyed by id: two items must never share one.
-                first = first_line.setdefault(str(item["id"]), line)
-                if first != line:
-                    raise InvalidItem(path, line, "id",
-                                      f"duplicate id {str(item['id'])!r} (first used on line {first})")
-            db_id, db_path = _resolve_db(item, path, line, db_dir)
-            gold = get_text(item, ("sql", "query", "gold_sql"), path, line)
-            rows.append({
-                "id": str(item.get("id", f"{path.stem}-{line}")),
-                "db_id": db_id,
-                "db_path": str(db_path.resolve()),
-                "question": get_text(item, "question", path, line),
-                "gold_sql": gold,
-                "evidence": get_text(item, "evidence", path, line, required=False),
-                "difficulty": get_text(item, "difficulty", path, line, required=False)
-                or spider_hardness(gold),
-            })
-        except InvalidItem as e:
-            if not skip_invalid:
-                raise
-            skipped.add(e)
-    return rows
+    seen: dict[str, int] = {}  # id -> line it was first used on
+
+    def row(_, line, item):
+        if not isinstance(item, dict):
+            raise InvalidItem(path, line, None, f"expected a JSON object, got {type(item).__name__}")
+        if "id" in item:
+            first_use(seen, str(item["id"]), path, line, "id")
+        db_id, db_path = _resolve_db(item, path, line, db_dir)
+        gold = get_text(item, ("sql", "query", "gold_sql"), path, line)
+        return example_row(str(item.get("id", f"{path.stem}-{line}")), db_id, db_path,
+                           get_text(item, "question", path, line), gold,
+                           evidence=get_text(item, "evidence", path, line, required=False),
+                           difficulty=get_text(item, "difficulty", path, line, required=False))
+
+    return collect_rows(iter_jsonl(path, skipped if skip_invalid else None), row, skipped, skip_invalid)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlrl.data.records import InvalidItem, Skipped, example_row, get_text, iter_json_array
+from sqlrl.data.records import Skipped, collect_rows, example_row, existing_db, get_text, iter_json_array
 from sqlrl.errors import UserError
 
 _SUFFIX = {"test": "_test", "fewshot": "_fewshot", "all": ""}
@@ -39,15 +39,12 @@ def load(split: str, data_dir: Path, skipped: Skipped, skip_invalid: bool = Fals
     for db_id in db_ids:
         path = ex_dir / f"{db_id}{_SUFFIX[split]}.json"
         db_path = data_dir / "databases" / db_id / f"{db_id}.sqlite"
-        for i, (line, item) in enumerate(iter_json_array(path)):
-            try:
-                if not db_path.is_file():
-                    raise InvalidItem(path, line, "db_id", f"no database for {db_id!r} (expected {db_path})")
-                gold = get_text(item, ("query", "sql"), path, line)
-                rows.append(example_row(f"kaggledbqa-{split}-{db_id}-{i}", db_id, db_path,
-                                        get_text(item, "question", path, line), gold))
-            except InvalidItem as e:
-                if not skip_invalid:
-                    raise
-                skipped.add(e)
+
+        def row(i, line, item, db_id=db_id, path=path, db_path=db_path):
+            existing_db(db_path, db_id, path, line)
+            gold = get_text(item, ("query", "sql"), path, line)
+            question = get_text(item, "question", path, line)
+            return example_row(f"kaggledbqa-{split}-{db_id}-{i}", db_id, db_path, question, gold)
+
+        rows += collect_rows(iter_json_array(path), row, skipped, skip_invalid)
     return rows

@@ -149,5 +149,39 @@ def example_row(id_: str, db_id: str, db_path: Path, question: str, gold: str, *
     row = {"id": id_, "db_id": db_id, "db_path": str(db_path.resolve()), "question": question, "gold_sql": gold,
            "evidence": ""}
     row.update(extra)
-    row.setdefault("difficulty", spider_hardness(gold))
+    row["difficulty"] = row.get("difficulty") or spider_hardness(gold)
     return row
+
+
+def collect_rows(items, make_row, skipped: Skipped, skip_invalid: bool) -> list[dict]:
+    """`make_row(i, line, item)` for each (line, item): the rows it returns (None leaves the item out).
+
+    An `InvalidItem` stops the load, or with `skip_invalid` is counted in `skipped`.
+    """
+    rows = []
+    for i, (line, item) in enumerate(items):
+        try:
+            row = make_row(i, line, item)
+        except InvalidItem as e:
+            if not skip_invalid:
+                raise
+            skipped.add(e)
+            continue
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+def existing_db(db_path: Path, db_id: str, path: Path, line: int) -> Path:
+    """`db_path`, or InvalidItem on the item's `db_id` when there is no file there."""
+    if not db_path.is_file():
+        raise InvalidItem(path, line, "db_id", f"no database for {db_id!r} (expected {db_path})")
+    return db_path
+
+
+def first_use(seen: dict[str, int], key, path: Path, line: int, field_name: str) -> None:
+    """Record that `key` (an item's id) is used on `line`; InvalidItem if an earlier line used it:
+    reports and predictions are keyed by id, so two items must never share one."""
+    first = seen.setdefault(str(key), line)
+    if first != line:
+        raise InvalidItem(path, line, field_name, f"duplicate {field_name} {key!r} (first used on line {first})")

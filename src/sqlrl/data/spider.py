@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlrl.data.records import InvalidItem, Skipped, example_row, get_text, iter_json_array, require_file
+from sqlrl.data.records import Skipped, collect_rows, example_row, existing_db, get_text, iter_json_array, require_file
 
 
 def val_dbs(train_db_ids) -> set[str]:
@@ -40,20 +40,13 @@ def load(split: str, data_dir: Path, skipped: Skipped, skip_invalid: bool = Fals
         db_ids = {item.get("db_id") for _, item in items
                   if isinstance(item, dict) and isinstance(item.get("db_id"), str)}
         keep = val_dbs(db_ids) if split == "val" else db_ids - val_dbs(db_ids)
-    rows = []
-    for i, (line, item) in enumerate(items):
+
+    def row(i, line, item):
         if keep is not None and not (isinstance(item, dict) and item.get("db_id") in keep):
-            continue
-        try:
-            db_id = get_text(item, "db_id", path, line)
-            db_path = db_path_for(data_dir, db_id)
-            if not db_path.is_file():
-                raise InvalidItem(path, line, "db_id", f"no database for {db_id!r} (expected {db_path})")
-            gold = get_text(item, ("query", "SQL", "sql"), path, line)
-            rows.append(example_row(f"spider-{file_split}-{i}", db_id, db_path,
-                                    get_text(item, "question", path, line), gold))
-        except InvalidItem as e:
-            if not skip_invalid:
-                raise
-            skipped.add(e)
-    return rows
+            return None
+        db_id = get_text(item, "db_id", path, line)
+        db_path = existing_db(db_path_for(data_dir, db_id), db_id, path, line)
+        gold = get_text(item, ("query", "SQL", "sql"), path, line)
+        return example_row(f"spider-{file_split}-{i}", db_id, db_path, get_text(item, "question", path, line), gold)
+
+    return collect_rows(items, row, skipped, skip_invalid)
