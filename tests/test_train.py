@@ -63,6 +63,19 @@ def test_training_goes_on_from_an_adapter(tiny_model_dir, tmp_path):
     assert model.generate(**ids, max_new_tokens=2, do_sample=False).shape[1] == ids["input_ids"].shape[1] + 2
 
 
+def test_a_lora_checkpoint_in_4_bits_fails_before_loading(tiny_model_dir, tmp_path, monkeypatch):
+    """Training on from an adapter merges it in full precision; QLoRA loads a plain model: say so, name the fix."""
+    from sqlrl.train import common, grpo
+
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    (adapter / "adapter_config.json").write_text(json.dumps({"base_model_name_or_path": str(tiny_model_dir)}))
+    monkeypatch.setattr(common, "load_model_and_tokenizer", lambda cfg: pytest.fail("model loaded before the check"))
+    with pytest.raises(UserError, match=r"model\.name=.*is a LoRA adapter.*sqlrl export"):
+        grpo.train(tiny_cfg(adapter, tmp_path / "run", "model.load_in_4bit=true"))
+    assert common.quantized_adapter_problems(tiny_cfg(adapter, tmp_path / "run")) == []  # full precision: merged
+
+
 def test_sft_runs(tiny_model_dir, tmp_path):
     from sqlrl.train.sft import train
 

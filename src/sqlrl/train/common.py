@@ -59,12 +59,23 @@ def output_dir_problems(cfg: RunConfig, resume: bool) -> list[Problem]:
     return []
 
 
+def quantized_adapter_problems(cfg: RunConfig) -> list[Problem]:
+    """A LoRA checkpoint as the model to load in 4 bits: training on from one merges it first, in full precision."""
+    from sqlrl.models import is_adapter_dir
+
+    if not (cfg.model.load_in_4bit and is_adapter_dir(Path(cfg.model.name).expanduser())):
+        return []
+    return [Problem("model.name", cfg.model.name, "is a LoRA adapter, and model.load_in_4bit loads a plain model. "
+                    f"Merge it first (sqlrl export {cfg.model.name} --out DIR) and set model.name=DIR.")]
+
+
 def check_before_loading(cfg: RunConfig, resume: bool) -> Path:
     """Fail fast, before any model is loaded, on settings that cannot work here (all of them at once)."""
     from sqlrl.train.backend import check_backend
 
     check_backend(cfg)
-    raise_problems(gpu_problems(cfg) + output_dir_problems(cfg, resume), f"recipe '{cfg.recipe}'")
+    raise_problems(gpu_problems(cfg) + quantized_adapter_problems(cfg) + output_dir_problems(cfg, resume),
+                   f"recipe '{cfg.recipe}'")
     return Path(cfg.output_dir)
 
 
