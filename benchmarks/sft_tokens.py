@@ -9,7 +9,7 @@ length-grouped batches (`training.train_sampling_strategy=group_by_length`: tran
 LengthGroupedSampler sorts groups of 50 batches by length), with ratios to the first row.
 Seconds, no model:
 
-    python benchmarks/sft_tokens.py [--recipe cpu_spider_sft] [--caps 384 256]
+    python benchmarks/sft_tokens.py [--recipe cpu_spider_sft] [--caps 384 256] [--split val]
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--recipe", default="cpu_spider_sft")
     ap.add_argument("--caps", type=int, nargs="+", default=[384, 256], help="data.max_prompt_tokens values")
+    ap.add_argument("--split", help="count another split's prompts (e.g. val: how many a cap would keep)")
     args = ap.parse_args()
 
     from sqlrl import config
@@ -40,16 +41,16 @@ def main() -> None:
     from sqlrl.models import load_tokenizer
     from sqlrl.train.dataset import prompt_dataset
 
-    base = config.load(args.recipe)
+    base = config.load(args.recipe, [f"data.split={args.split}"] if args.split else [])
     tok = load_tokenizer(base.model.name)
     batch, cap_len = base.training["per_device_train_batch_size"], base.training["max_length"]
     print(f"{args.recipe}: {base.data.dataset}/{base.data.split}, batch {batch}, examples capped at {cap_len} tokens")
-    print("  schema   prompt cap  examples  6+ tables  mean tokens  padded/ex random  grouped   vs first row")
+    print("  schema   prompt cap  examples     6+ tables  mean tokens  padded/ex random  grouped   vs first row")
     first = None
     for prune in (False, True):
         for cap in args.caps:
             cfg = config.load(args.recipe, [f"data.schema_prune={str(prune).lower()}", f"data.max_prompt_tokens={cap}",
-                                            "data.limit=0"])
+                                            "data.limit=0", f"data.split={base.data.split}"])
             ds = prompt_dataset(cfg, cfg.data.split, tok, with_answer=True)
             lengths, large = [], 0
             for ex in ds:
@@ -58,7 +59,8 @@ def main() -> None:
                 large += size_bucket(table_count(ex["db_path"])) == "6+"
             rand, grouped = (padded_per_example(lengths, batch, g) for g in (False, True))
             first = first or rand
-            print(f"  {'pruned' if prune else 'full':8} {cap:>10} {len(lengths):>9} {large / len(lengths):>9.1%} "
+            schema = "pruned" if prune else "full"
+            print(f"  {schema:8} {cap:>10} {len(lengths):>9} {large:>6} {large / len(lengths):>6.1%} "
                   f"{statistics.mean(lengths):>12.0f} {rand:>17.0f} {grouped:>8.0f}   "
                   f"{first / rand:.2f}x / {first / grouped:.2f}x examples per hour", flush=True)
 
