@@ -40,7 +40,7 @@ def load(split: str, data_dir: Path, skipped: Skipped, skip_invalid: bool = Fals
         path = ex_dir / f"{db_id}{_SUFFIX[split]}.json"
         db_path = data_dir / "databases" / db_id / f"{db_id}.sqlite"
 
-        def row(i, line, item, db_id=db_id, path=path, db_path=db_path):
+        def row(i, line, item):  # called below, within this iteration
             existing_db(db_path, db_id, path, line)
             gold = get_text(item, ("query", "sql"), path, line)
             question = get_text(item, "question", path, line)
