@@ -41,7 +41,8 @@ def main() -> None:
     from sqlrl.models import load_tokenizer
     from sqlrl.train.dataset import prompt_dataset
 
-    base = config.load(args.recipe, [f"data.split={args.split}"] if args.split else [])
+    split = [f"data.split={args.split}"] if args.split else []
+    base = config.load(args.recipe, split)
     tok = load_tokenizer(base.model.name)
     batch, cap_len = base.training["per_device_train_batch_size"], base.training["max_length"]
     print(f"{args.recipe}: {base.data.dataset}/{base.data.split}, batch {batch}, examples capped at {cap_len} tokens")
@@ -50,7 +51,7 @@ def main() -> None:
     for prune in (False, True):
         for cap in args.caps:
             cfg = config.load(args.recipe, [f"data.schema_prune={str(prune).lower()}", f"data.max_prompt_tokens={cap}",
-                                            "data.limit=0", f"data.split={base.data.split}"])
+                                            "data.limit=0", *split])
             ds = prompt_dataset(cfg, cfg.data.split, tok, with_answer=True)
             lengths, large = [], 0
             for ex in ds:
